@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { ChannelView } from '@parley/contracts';
+import { Authenticated } from '../auth/auth.decorators';
+import { ChannelDto, ConnectChannelDto, ListChannelsQueryDto, UpdateChannelDto } from './channels.dto';
+import { ChannelsService } from './channels.service';
+
+@ApiTags('channels')
+@Controller('api')
+@Authenticated('admin')
+export class ChannelsController {
+  constructor(@Inject(ChannelsService) private readonly channels: ChannelsService) {}
+
+  @Post('lines/:id/channels')
+  @ApiOperation({ summary: 'Connect a messenger account to a line (credentials are checked with the messenger)' })
+  @ApiCreatedResponse({ type: ChannelDto })
+  @ApiConflictResponse({ description: 'CHANNEL_ALREADY_CONNECTED / CONFLICT: the account is connected already' })
+  @ApiUnprocessableEntityResponse({ description: 'CHANNEL_CHECK_FAILED: the messenger refused the credentials' })
+  connect(@Param('id', ParseUUIDPipe) lineId: string, @Body() body: ConnectChannelDto): Promise<ChannelView> {
+    return this.channels.connect(body.type, lineId, body.name, { ...body.settings });
+  }
+
+  @Get('channels')
+  @ApiOperation({ summary: 'Connected channels, optionally of one line' })
+  @ApiOkResponse({ type: [ChannelDto] })
+  list(@Query() query: ListChannelsQueryDto): Promise<ChannelView[]> {
+    return this.channels.list(query.lineId);
+  }
+
+  @Patch('channels/:id')
+  @ApiOperation({ summary: 'Rename a channel or switch it Active/Disconnected' })
+  @ApiOkResponse({ type: ChannelDto })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND' })
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateChannelDto): Promise<ChannelView> {
+    return this.channels.update(id, {
+      ...(body.name === undefined ? {} : { name: body.name }),
+      ...(body.active === undefined ? {} : { active: body.active }),
+    });
+  }
+
+  @Delete('channels/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a channel and its stored credentials' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'NOT_FOUND' })
+  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.channels.delete(id);
+  }
+}

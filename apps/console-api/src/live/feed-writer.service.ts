@@ -1,0 +1,177 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import {
+  ContactProfileUpdatedV1,
+  ConversationEvents,
+  decodeEnvelope,
+  GetConversationV1,
+  LineChangedV1,
+  Streams,
+  causedBy,
+  deadLetterSubject,
+  type ContactProfileUpdated,
+  type Envelope,
+  type LineChanged,
+  type MessageDefinition,
+} from '@parley/contracts';
+import {
+  decideSettlement,
+  deadLetterHeaders,
+  defaultBackoff,
+  ensureDurableConsumer,
+  JetStreamPublisher,
+  MessagingConnection,
+  OnEvent,
+  RequestClient,
+} from '@parley/messaging';
+import { PARLEY_LOGGER } from '@parley/observability';
+import type { Logger as PinoLogger } from 'pino';
+import type { NewFeedRow } from './feed.model';
+import { FeedRepository } from './feed.repository';
+import { LiveHub } from './live-hub.service';
+
+export const FEED_DURABLE = 'console-api-feed';
+const CONVERSATION_SUBJECTS = 'parley.conversation.>';
+const MAX_ATTEMPTS = 5;
+
+const bySubject = new Map<string, MessageDefinition>(ConversationEvents.map((d) => [d.subject, d as unknown as MessageDefinition]));
+
+/**
+ * Writes the events operators see live into console.feed and wakes the hub.
+ *
+ * Conversation events come through ONE durable consumer on `parley.conversation.>`, handled one at a time, so the
+ * feed keeps each conversation's stream order (ConversationOpened before its MessageAppended). `@OnEvent` takes
+ * one definition per consumer, so this consumer is run here with the messaging library's settlement rule and
+ * dead-letter headers. Contact profile and line membership changes come through `@OnEvent`.
+ */
+@Injectable()
+export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown {
+  private messages: ConsumerMessages | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    @Inject(MessagingConnection) private readonly connection: MessagingConnection,
+    @Inject(JetStreamPublisher) private readonly publisher: JetStreamPublisher,
+    @Inject(RequestClient) private readonly requests: RequestClient,
+    @Inject(FeedRepository) private readonly feed: FeedRepository,
+    @Inject(LiveHub) private readonly hub: LiveHub,
+    @Inject(PARLEY_LOGGER) private readonly logger: PinoLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureDurableConsumer(
+      await jetstreamManager(this.connection.nc),
+      {
+        stream: Streams.EVENTS.name,
+        durable: FEED_DURABLE,
+        filterSubject: CONVERSATION_SUBJECTS,
+        maxDeliver: MAX_ATTEMPTS + 2,
+        ackWaitMs: 30_000,
+        maxAckPending: 512,
+        description: 'console-api: conversation events into the live feed',
+      },
+      this.connection.logger,
+    );
+    const consumer = await jetstream(this.connection.nc).consumers.get(Streams.EVENTS.name, FEED_DURABLE);
+    this.messages = await consumer.consume({ max_messages: 256 });
+    this.loop = this.run(this.messages);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.messages?.close();
+    await this.loop;
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const msg of messages) await this.handle(msg);
+    } catch (err: unknown) {
+      this.logger.error({ err }, 'live feed consumer stopped');
+    }
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    let outcome: { ok: true } | { ok: false; error: unknown };
+    try {
+      const definition = bySubject.get(msg.subject);
+      if (definition) await this.writeConversationEvent(decodeEnvelope(definition, msg.data));
+      outcome = { ok: true };
+    } catch (error: unknown) {
+      outcome = { ok: false, error };
+    }
+    const settlement = decideSettlement(outcome, msg.info.deliveryCount, { maxAttempts: MAX_ATTEMPTS, backoff: defaultBackoff });
+    switch (settlement.kind) {
+      case 'ack':
+        msg.ack();
+        return;
+      case 'retry':
+        this.logger.warn({ subject: msg.subject, delayMs: settlement.delayMs, error: settlement.reason }, 'feed write failed, will retry');
+        msg.nak(settlement.delayMs);
+        return;
+      case 'dead-letter':
+        try {
+          await this.publisher.publishRaw({
+            subject: deadLetterSubject(FEED_DURABLE),
+            data: msg.data,
+            msgId: `dlq:${msg.info.stream}:${FEED_DURABLE}:${msg.info.streamSequence}`,
+            headers: deadLetterHeaders(msg, settlement),
+          });
+        } catch (err: unknown) {
+          this.logger.error({ err }, 'dead-letter publish failed, will retry');
+          msg.nak(defaultBackoff.initialMs);
+          return;
+        }
+        this.logger.error({ subject: msg.subject, code: settlement.code, error: settlement.reason }, 'feed event dead-lettered');
+        msg.term();
+    }
+  }
+
+  private async writeConversationEvent(envelope: Envelope<object>): Promise<void> {
+    const data = envelope.data as { conversationId: string; lineId?: string; contactId?: string };
+    let where: { lineId: string; contactId: string } | undefined;
+    if (envelope.type === 'ConversationOpened' && data.lineId && data.contactId) {
+      where = { lineId: data.lineId, contactId: data.contactId };
+      await this.feed.rememberConversation(data.conversationId, where.lineId, where.contactId);
+    } else {
+      where = await this.feed.conversationLine(data.conversationId);
+      if (!where) {
+        // Opened before this feed existed (or its event expired from the stream): ask the owner once.
+        const view = await this.requests.request(GetConversationV1, { conversationId: data.conversationId }, causedBy(envelope));
+        where = { lineId: view.lineId, contactId: view.contactId };
+        await this.feed.rememberConversation(data.conversationId, where.lineId, where.contactId);
+      }
+    }
+    await this.append({
+      eventId: envelope.id,
+      type: envelope.type,
+      occurredAt: envelope.occurredAt,
+      conversationId: data.conversationId,
+      lineId: where.lineId,
+      lineIds: [where.lineId],
+      data: envelope.data as Record<string, unknown>,
+    });
+  }
+
+  @OnEvent(ContactProfileUpdatedV1, { durable: 'console-api-contact-profiles', concurrency: 1 })
+  async onContactProfileUpdated(envelope: Envelope<ContactProfileUpdated>): Promise<void> {
+    await this.append({
+      eventId: envelope.id,
+      type: envelope.type,
+      occurredAt: envelope.occurredAt,
+      conversationId: null,
+      lineId: null,
+      lineIds: await this.feed.contactLines(envelope.data.contactId),
+      data: envelope.data as unknown as Record<string, unknown>,
+    });
+  }
+
+  @OnEvent(LineChangedV1, { durable: 'console-api-line-members', concurrency: 1 })
+  async onLineChanged(envelope: Envelope<LineChanged>): Promise<void> {
+    await this.feed.replaceLineMembers(envelope.data.id, envelope.data.memberIds);
+  }
+
+  private async append(row: NewFeedRow): Promise<void> {
+    const seq = await this.feed.append(row);
+    if (seq !== undefined) this.hub.wake();
+  }
+}

@@ -1,0 +1,136 @@
+/*
+ * The console-api wire shapes (docs/api/console-api.md). Kept here, not imported from @parley/contracts: the
+ * console is a browser bundle and must not pull class-validator decorators into it.
+ */
+
+export type Role = 'admin' | 'supervisor' | 'operator';
+
+export interface Operator {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  operator: Operator;
+}
+
+export type SessionRuleMode = 'reopen' | 'new';
+
+export interface SessionRule {
+  mode: SessionRuleMode;
+  reopenWithinHours?: number;
+}
+
+export interface Line {
+  id: string;
+  name: string;
+  sessionRule: SessionRule;
+  memberIds: string[];
+}
+
+export type ChannelStatus = 'active' | 'disconnected';
+
+export interface Channel {
+  id: string;
+  type: string;
+  lineId: string;
+  name: string;
+  status: ChannelStatus;
+  externalId: string;
+  webhookUrl: string;
+  createdAt: string;
+}
+
+export interface VkChannelSettings {
+  groupId: string;
+  confirmation: string;
+  secret: string;
+  token: string;
+}
+
+export type ConversationStatus = 'queued' | 'assigned' | 'closed';
+
+export interface ContactSummary {
+  id: string;
+  displayName: string;
+  avatarUrl?: string;
+}
+
+export interface Conversation {
+  id: string;
+  lineId: string;
+  channelId: string;
+  channelType: string;
+  contactId: string;
+  status: ConversationStatus;
+  assigneeId: string | null;
+  blocked: boolean;
+  previousConversationId: string | null;
+  openedAt: string;
+  lastMessageAt: string;
+  lastMessagePreview: string;
+  messageCount: number;
+  version: number;
+  contact?: ContactSummary;
+}
+
+export type AttachmentKind = 'image' | 'file' | 'audio' | 'video' | 'sticker';
+
+export interface Attachment {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  kind: AttachmentKind;
+}
+
+export type AuthorKind = 'contact' | 'operator' | 'messenger' | 'system';
+
+export interface MessageAuthor {
+  kind: AuthorKind;
+  id?: string;
+}
+
+export type MessageStatus = 'received' | 'pending' | 'delivered' | 'failed' | 'sent';
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  direction: 'inbound' | 'outbound';
+  author: MessageAuthor;
+  text: string;
+  attachments: Attachment[];
+  status: MessageStatus;
+  failureCode?: string;
+  failureReason?: string;
+  externalMessageId?: string;
+  sentAt: string;
+}
+
+export interface ContactIdentity {
+  channelId: string;
+  channelType: string;
+  externalUserId: string;
+}
+
+export interface ContactDetails {
+  id: string;
+  displayName: string;
+  avatarUrl?: string;
+  identities: ContactIdentity[];
+  conversations: Conversation[];
+}
+
+export interface ReplyRequest {
+  id: string;
+  text?: string;
+  attachmentIds?: string[];
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}

@@ -1,0 +1,88 @@
+import { applyFrameToMessages, applySnapshot, emptyMessageList, removeMessage, upsertMessage } from './message-list';
+import { frame, message, OPERATOR } from './fixtures';
+
+const C = 'conv-1';
+
+const requested = frame(
+  10,
+  'ReplyRequested',
+  { conversationId: C, replyId: 'r-1', operatorId: OPERATOR, text: 'We are on it', attachments: [] },
+  '2025-01-01T10:10:00.000Z',
+);
+const delivered = frame(11, 'ReplyDelivered', { conversationId: C, replyId: 'r-1', externalMessageId: '555', deliveredAt: '2025-01-01T10:10:01.000Z' });
+const failed = frame(11, 'ReplyFailed', { conversationId: C, replyId: 'r-1', code: 'RECIPIENT_BLOCKED', reason: 'The customer blocked the community' });
+
+describe('message list', () => {
+  it('keeps the history oldest first, whatever order messages arrive in', () => {
+    let state = emptyMessageList(C);
+    state = upsertMessage(state, message('m2', C, { sentAt: '2025-01-01T10:02:00.000Z' }));
+    state = applySnapshot(state, [message('m1', C, { sentAt: '2025-01-01T10:01:00.000Z' }), message('m2', C, { sentAt: '2025-01-01T10:02:00.000Z' })]);
+    state = applyFrameToMessages(
+      state,
+      frame(1, 'MessageAppended', {
+        conversationId: C,
+        messageId: 'm3',
+        direction: 'outbound',
+        author: { kind: 'messenger' },
+        text: 'answered in VK',
+        attachments: [],
+        sentAt: '2025-01-01T10:03:00.000Z',
+      }),
+    );
+    expect(state.loaded).toBe(true);
+    expect(state.messages.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+    expect(state.messages[2]).toMatchObject({ direction: 'outbound', author: { kind: 'messenger' }, status: 'sent' });
+  });
+
+  it('follows a reply from pending to delivered, idempotently', () => {
+    let state = applySnapshot(emptyMessageList(C), [message('m1', C)]);
+    state = applyFrameToMessages(state, requested);
+    expect(state.messages[1]).toMatchObject({ id: 'r-1', status: 'pending', author: { kind: 'operator', id: OPERATOR } });
+    state = applyFrameToMessages(state, delivered);
+    const afterDelivery = state;
+    expect(state.messages[1]).toMatchObject({ status: 'delivered', externalMessageId: '555' });
+    // A replayed request or delivery changes nothing: the status never moves backwards.
+    state = applyFrameToMessages(state, requested);
+    state = applyFrameToMessages(state, delivered);
+    expect(state).toBe(afterDelivery);
+  });
+
+  it('shows why a reply failed', () => {
+    let state = applyFrameToMessages(emptyMessageList(C), requested);
+    state = applyFrameToMessages(state, failed);
+    expect(state.messages[0]).toMatchObject({ status: 'failed', failureCode: 'RECIPIENT_BLOCKED', failureReason: 'The customer blocked the community' });
+  });
+
+  it('merges the optimistic copy with the server answer and the live event into one message', () => {
+    let state = applySnapshot(emptyMessageList(C), []);
+    state = upsertMessage(state, { ...message('r-1', C, { direction: 'outbound', status: 'pending', sentAt: '2025-01-01T10:09:59.000Z' }), local: true });
+    state = upsertMessage(state, message('r-1', C, { direction: 'outbound', status: 'pending', sentAt: '2025-01-01T10:10:00.000Z' }));
+    expect(state.messages).toHaveLength(1);
+    expect(state.messages[0]).toMatchObject({ sentAt: '2025-01-01T10:10:00.000Z' });
+    expect(state.messages[0]?.local).toBeUndefined();
+    state = applyFrameToMessages(state, requested);
+    state = applyFrameToMessages(state, delivered);
+    expect(state.messages).toHaveLength(1);
+    expect(state.messages[0]?.status).toBe('delivered');
+  });
+
+  it('keeps a delivery that arrives before its message and applies it when the message appears', () => {
+    let state = applyFrameToMessages(emptyMessageList(C), delivered);
+    expect(state.messages).toEqual([]);
+    state = applySnapshot(state, [message('r-1', C, { direction: 'outbound', status: 'pending' })]);
+    expect(state.messages[0]).toMatchObject({ status: 'delivered', externalMessageId: '555' });
+    expect(state.earlyStatus).toEqual({});
+  });
+
+  it('ignores frames and messages of other conversations', () => {
+    const state = emptyMessageList(C);
+    expect(applyFrameToMessages(state, { ...requested, data: { ...requested.data, conversationId: 'other' } } as typeof requested)).toBe(state);
+    expect(upsertMessage(state, message('x', 'other'))).toBe(state);
+  });
+
+  it('removes a reply that was refused', () => {
+    const state = upsertMessage(emptyMessageList(C), message('r', C));
+    expect(removeMessage(state, 'r').messages).toEqual([]);
+    expect(removeMessage(state, 'missing')).toBe(state);
+  });
+});

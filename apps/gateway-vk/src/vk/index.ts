@@ -1,0 +1,5 @@
+export * from './vk-callback.types';
+export * from './vk-callback.normalizer';
+export * from './vk-api.client';
+export * from './vk-api.errors';
+export * from './random-id';

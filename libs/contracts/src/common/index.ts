@@ -1,0 +1,3 @@
+export * from './channel-type';
+export * from './attachment-ref';
+export * from './session-rule';

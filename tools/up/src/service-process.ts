@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface ServiceSpec {
+  name: string;
+  /** Compiled entry point, relative to the repository root. */
+  entry: string;
+  env: Record<string, string>;
+}
+
+/**
+ * One service as its own Node process, its output prefixed with its name. `stop()` sends SIGTERM and waits (the
+ * services shut down gracefully); after `graceMs` it kills.
+ */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+
+  constructor(
+    readonly spec: ServiceSpec,
+    private readonly root: string,
+    private readonly write: (line: string) => void,
+    private readonly onUnexpectedExit: (name: string, code: number | null, signal: NodeJS.Signals | null) => void,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** True once the started process has exited (for whatever reason). */
+  get exited(): boolean {
+    const child = this.child;
+    return child !== undefined && (child.exitCode !== null || child.signalCode !== null);
+  }
+
+  start(): void {
+    this.stopping = false;
+    const child = spawn(process.execPath, ['--enable-source-maps', this.spec.entry], {
+      cwd: this.root,
+      env: { ...process.env, ...this.spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const pad = this.spec.name.padEnd(21);
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => this.write(`${pad}| ${line}`));
+    }
+    child.once('exit', (code, signal) => {
+      if (!this.stopping) this.onUnexpectedExit(this.spec.name, code, signal);
+    });
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    const child = this.child;
+    this.stopping = true;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+}
