@@ -4,7 +4,7 @@
 //   type:infra     -> contracts, infra   (event store, messaging, observability, channel-kit)
 //   type:testing   -> contracts, infra, testing
 //   type:app       -> contracts, domain, infra (never another app; the test harness only from test files)
-//   type:tool      -> contracts, domain, infra, testing (launcher, sandbox, bench; never an app's code)
+//   type:tool      -> contracts, domain, infra, testing, tool (launcher, sandbox, bench; never an app's code)
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -14,7 +14,7 @@ const productionConstraints = [
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:testing'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra'] },
-  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:testing'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:testing', 'type:tool'] },
 ];
 const testConstraints = productionConstraints.map((c) =>
   c.sourceTag === 'type:app' || c.sourceTag === 'type:infra'

@@ -71,23 +71,45 @@ export interface LiveFrame {
 
 /** The live WebSocket of one operator, recording every frame it receives. */
 export class LiveSocket {
+  /** Every frame received, oldest first (empty when opened with `record: false`). */
   readonly frames: LiveFrame[] = [];
+  private readonly listeners: Array<(frame: LiveFrame) => void> = [];
 
-  private constructor(private readonly ws: WebSocket) {
+  private constructor(
+    private readonly ws: WebSocket,
+    record: boolean,
+  ) {
     ws.on('message', (raw: WebSocket.RawData) => {
       const frame = JSON.parse(raw.toString()) as LiveFrame;
-      if (typeof frame.seq === 'number') this.frames.push(frame);
+      if (typeof frame.seq !== 'number') return;
+      if (record) this.frames.push(frame);
+      for (const listener of this.listeners) listener(frame);
     });
   }
 
-  static open(baseUrl: string, token: string): Promise<LiveSocket> {
+  /**
+   * Opens the live socket of the operator whose token is given. `record: false` keeps no frames (long load runs
+   * listen with `onFrame` instead).
+   */
+  static open(baseUrl: string, token: string, options: { record?: boolean } = {}): Promise<LiveSocket> {
     const url = `${baseUrl.replace(/^http/, 'ws')}/api/live?access_token=${encodeURIComponent(token)}`;
     const ws = new WebSocket(url);
-    const socket = new LiveSocket(ws);
+    const socket = new LiveSocket(ws, options.record ?? true);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(socket));
       ws.once('error', reject);
     });
+  }
+
+  /** Calls `listener` with every frame from now on, as it arrives. */
+  onFrame(listener: (frame: LiveFrame) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Resolves when the socket closes (the server went away, or `close()`). */
+  closed(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.ws.once('close', () => resolve()));
   }
 
   of(conversationId: string, type?: string): LiveFrame[] {

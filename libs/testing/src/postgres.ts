@@ -76,6 +76,12 @@ export class EmbeddedPostgres {
     return new EmbeddedPostgres(instance, port, dataDir, parent !== undefined);
   }
 
+  /** Stops the server (fast shutdown) and starts it again on the same port and data directory. */
+  async restart(): Promise<void> {
+    await this.instance.stop();
+    await this.instance.start();
+  }
+
   async stop(): Promise<void> {
     await this.instance.stop();
     if (this.ownsDataDir) await rm(path.dirname(this.dataDir), { recursive: true, force: true });

@@ -6,6 +6,10 @@ import { EmbeddedPostgres, NatsServer } from '@parley/testing';
 export interface LocalInfra {
   natsUrl: string;
   databaseUrl: string;
+  /** The local nats-server, when this function started one (not when NATS_URL was given). */
+  nats?: NatsServer;
+  /** The embedded Postgres, when this function started one (not when DATABASE_URL was given). */
+  postgres?: EmbeddedPostgres;
   stop(): Promise<void>;
 }
 
@@ -26,11 +30,14 @@ export interface LocalInfraOptions {
 export async function startLocalInfra(options: LocalInfraOptions): Promise<LocalInfra> {
   const stops: Array<() => Promise<void>> = [];
   let natsUrl = options.natsUrl;
+  let localNats: NatsServer | undefined;
+  let localPostgres: EmbeddedPostgres | undefined;
   if (!natsUrl) {
     const storeDir = path.join(options.stateDir, 'nats');
     await mkdir(storeDir, { recursive: true });
     const nats = await NatsServer.start({ port: options.natsPort, storeDir });
     stops.push(() => nats.shutdown());
+    localNats = nats;
     natsUrl = nats.url;
     options.log(`nats-server with JetStream on ${natsUrl} (store ${storeDir})`);
   } else {
@@ -44,6 +51,7 @@ export async function startLocalInfra(options: LocalInfraOptions): Promise<Local
       const pg = await EmbeddedPostgres.start({ dataDir, port: options.postgresPort });
       stops.unshift(() => stopPostgres(pg, dataDir));
       databaseUrl = pg.url;
+      localPostgres = pg;
       options.log(`embedded Postgres on 127.0.0.1:${options.postgresPort} (data ${dataDir})`);
     } catch (err) {
       await Promise.all(stops.map((s) => s()));
@@ -55,6 +63,8 @@ export async function startLocalInfra(options: LocalInfraOptions): Promise<Local
   return {
     natsUrl,
     databaseUrl,
+    ...(localNats ? { nats: localNats } : {}),
+    ...(localPostgres ? { postgres: localPostgres } : {}),
     async stop() {
       for (const stop of stops) await stop();
     },

@@ -50,6 +50,20 @@ export class ServiceProcess {
     });
   }
 
+  /**
+   * Kills the process with a signal (default SIGKILL, an unclean crash) and waits until it has exited. The exit is
+   * expected: it is not reported as unexpected. `start()` brings the service back.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    this.stopping = true;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  }
+
   async stop(graceMs = 10_000): Promise<void> {
     const child = this.child;
     this.stopping = true;

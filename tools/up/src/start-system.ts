@@ -88,6 +88,15 @@ export interface RunningSystem {
   /** Names of the apps that were started (an app not built yet is skipped and reported). */
   started: SystemProcessName[];
   skipped: SystemProcessName[];
+  /** The running processes by name (pid for RSS sampling; kill/start for the chaos run). */
+  processes: ReadonlyMap<SystemProcessName, ServiceProcess>;
+  /** The local NATS and Postgres, when this function started them (restartable for the chaos run). */
+  infra: LocalInfra;
+  /**
+   * Kills one process with `signal` (default SIGKILL: a crash, no graceful shutdown), starts it again with the same
+   * environment and waits until it answers its readiness probe.
+   */
+  restart(name: SystemProcessName, options?: { signal?: NodeJS.Signals; readyTimeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -231,6 +240,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     const started: SystemProcessName[] = [];
     const skipped: SystemProcessName[] = [];
     const readyChecks: Array<{ name: string; url: string; service: ServiceProcess }> = [];
+    const byName = new Map<SystemProcessName, ServiceProcess>();
     for (const entry of processes) {
       if (entry.name === 'sandbox' && !withSandbox) continue;
       const file = path.join(distDir, entry.entry);
@@ -250,6 +260,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       });
       service.start();
       services.push(service);
+      byName.set(entry.name, service);
       started.push(entry.name);
       readyChecks.push({ name: entry.name, url: `http://127.0.0.1:${port}${entry.readyPath}`, service });
       // The gateway checks tokens against the sandbox's VK API: start the services once the sandbox answers.
@@ -268,6 +279,15 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       ports,
       started,
       skipped,
+      processes: byName,
+      infra,
+      async restart(name, restartOptions = {}) {
+        const check = readyChecks.find((c) => c.name === name);
+        if (!check) throw new Error(`${name} is not running in this system`);
+        await check.service.kill(restartOptions.signal ?? 'SIGKILL');
+        check.service.start();
+        await waitReady([check], restartOptions.readyTimeoutMs ?? 120_000);
+      },
       stop,
     };
   } catch (err) {
