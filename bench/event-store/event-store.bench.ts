@@ -5,9 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { build, type Histogram } from 'hdr-histogram-js';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   ConcurrencyConflictError,
   PostgresEventStore,
@@ -17,6 +15,8 @@ import {
   type StoredEvent,
 } from '@parley/event-store';
 import { EmbeddedPostgres, createDatabase, dropDatabase } from '@parley/testing';
+import { newHistogram, summarize as latency, type LatencySummary } from '../lib/histogram';
+import { eventPayload as payload, RAW_INSERT_SQL, RAW_TABLE_SQL, rawInsertParams } from '../lib/raw-insert';
 
 // ---------------------------------------------------------------------------------------------- configuration
 
@@ -54,51 +54,10 @@ const SCHEMA = 'conversation';
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-function newHistogram(): Histogram {
-  // Microseconds, 1 µs .. 60 s, 3 significant digits.
-  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function dataSourceFor(url: string, poolSize: number): DataSource {
   return new DataSource({ type: 'postgres', url, synchronize: false, entities: [], poolSize, logging: false });
-}
-
-/** A message-sized payload, the same for the raw INSERT and the append. */
-function payload(seq: number, customer: number): { data: Record<string, unknown>; metadata: Record<string, string> } {
-  return {
-    data: {
-      channel: 'vk',
-      externalMessageId: seq,
-      customer: { id: customer, name: `Customer ${customer}` },
-      text: `Hello, I have a question about my order #${seq}. When will it arrive?`,
-      receivedAt: new Date().toISOString(),
-    },
-    metadata: {
-      correlationId: uuidv7(),
-      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-    },
-  };
-}
-
-interface LatencySummary {
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  meanMs: number;
-}
-
-function latency(h: Histogram): LatencySummary {
-  const ms = (us: number): number => Math.round(us) / 1000;
-  return {
-    p50Ms: ms(h.getValueAtPercentile(50)),
-    p90Ms: ms(h.getValueAtPercentile(90)),
-    p99Ms: ms(h.getValueAtPercentile(99)),
-    maxMs: ms(h.maxValue),
-    meanMs: ms(h.mean),
-  };
 }
 
 interface StepResult {
@@ -158,25 +117,6 @@ async function measure(kind: StepResult['kind'], writers: number, op: (writer: n
 // ---------------------------------------------------------------------------------------------- steps
 
 /** The events table of the event store without the stream table, the function, the lock or the NOTIFY. */
-const RAW_TABLE_SQL = [
-  `CREATE TABLE raw_events (
-     global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     event_id        uuid NOT NULL UNIQUE,
-     stream_id       text NOT NULL,
-     stream_position bigint NOT NULL,
-     type            text NOT NULL,
-     schema_version  int NOT NULL DEFAULT 1,
-     data            jsonb NOT NULL,
-     metadata        jsonb NOT NULL DEFAULT '{}'::jsonb,
-     idempotency_key text NULL,
-     transaction_id  xid8 NOT NULL DEFAULT pg_current_xact_id(),
-     created_at      timestamptz NOT NULL DEFAULT now(),
-     UNIQUE (stream_id, stream_position)
-   )`,
-  `CREATE UNIQUE INDEX raw_events_idempotency_key_idx ON raw_events (idempotency_key) WHERE idempotency_key IS NOT NULL`,
-  `CREATE INDEX raw_events_transaction_order_idx ON raw_events (transaction_id, global_position)`,
-];
-
 /** A fresh database per step, so every step starts from the same (empty) table size. */
 async function withDatabase<T>(adminUrl: string, poolSize: number, run: (ds: DataSource) => Promise<T>): Promise<T> {
   const url = await createDatabase(adminUrl, 'parley_bench');
@@ -198,14 +138,7 @@ async function rawInsertStep(adminUrl: string, writers: number, runId: string): 
     let seq = 0;
     return measure('raw-insert', writers, async () => {
       const n = ++seq;
-      const customer = randomStream();
-      const { data, metadata } = payload(n, customer);
-      // stream_position = a process-wide counter: unique per stream without any read, lock or version check.
-      await ds.query(
-        `INSERT INTO raw_events (event_id, stream_id, stream_position, type, data, metadata, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [uuidv7(), `conversation-${customer}`, n, 'MessageReceived', JSON.stringify(data), JSON.stringify(metadata), `vk:bench:${runId}:${n}`],
-      );
+      await ds.query(RAW_INSERT_SQL, rawInsertParams(n, randomStream(), runId));
     });
   });
 }

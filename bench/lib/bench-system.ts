@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, VkFake } from '@parley/testing';
@@ -56,6 +56,8 @@ export interface BenchSystem {
  */
 export async function startBenchSystem(options: BenchSystemOptions): Promise<BenchSystem> {
   const stateDir = await mkdtemp(path.join(tmpdir(), `parley-${options.name}-`));
+  // The embedded Postgres runs as the `postgres` user when we are root: it must be able to reach its data dir.
+  await chmod(stateDir, 0o755);
   const logFile = path.join(stateDir, 'system.log');
   const log: WriteStream = createWriteStream(logFile);
   const vk = await VkFake.start({ callbackRetry: { maxRetries: 0, timeoutMs: 30_000, ...options.callbackRetry } });

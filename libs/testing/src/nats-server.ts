@@ -41,6 +41,12 @@ export class NatsServer {
     private readonly extraArgs: string[],
   ) {}
 
+  /** The pid of the running server process (undefined before start or after it exited). */
+  get pid(): number | undefined {
+    const child = this.process;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }

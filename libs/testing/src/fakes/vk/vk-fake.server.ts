@@ -41,6 +41,7 @@ export class VkFake {
   private readonly limiter = new VkRateLimiter();
   private readonly sender: VkCallbackSender;
   private readonly record: VkApiCallRecord[] = [];
+  private readonly callListeners: Array<(call: VkApiCallRecord) => void> = [];
 
   private constructor(
     private readonly server: Server,
@@ -262,6 +263,11 @@ export class VkFake {
 
   // ---- the record ---------------------------------------------------------------------------------------------
 
+  /** Calls `listener` with every API call as it arrives (before it is answered; `result` is filled in later). */
+  onCall(listener: (call: VkApiCallRecord) => void): void {
+    this.callListeners.push(listener);
+  }
+
   /** Every API call, oldest first, optionally of one method. */
   calls(method?: string): VkApiCallRecord[] {
     return method === undefined ? [...this.record] : this.record.filter((c) => c.method === method);
@@ -328,6 +334,7 @@ export class VkFake {
     delete params['access_token'];
     const entry: VkApiCallRecord = { method, params, token, at: Date.now(), result: { response: undefined } };
     this.record.push(entry);
+    for (const listener of this.callListeners) listener(entry);
 
     const fault = this.faults.take(method);
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
