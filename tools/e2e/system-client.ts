@@ -22,7 +22,8 @@ export class ConsoleApiClient {
     return new ConsoleApiClient(this.baseUrl, token);
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+  /** `timeoutMs`: abort the request (it then rejects) when no answer came in time. */
+  async request<T>(method: string, path: string, body?: unknown, options: { timeoutMs?: number } = {}): Promise<ApiAnswer<T>> {
     const headers: Record<string, string> = {};
     if (this.token) headers['authorization'] = `Bearer ${this.token}`;
     let payload: string | FormData | undefined;
@@ -31,7 +32,12 @@ export class ConsoleApiClient {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(payload === undefined ? {} : { body: payload }),
+      ...(options.timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(options.timeoutMs) }),
+    });
     const type = res.headers.get('content-type') ?? '';
     const parsed: unknown = type.includes('application/json') ? await res.json() : Buffer.from(await res.arrayBuffer());
     return { status: res.status, body: parsed as T, headers: res.headers };
@@ -79,6 +85,8 @@ export class LiveSocket {
     private readonly ws: WebSocket,
     record: boolean,
   ) {
+    // An error after the socket opened (the server was killed) is followed by 'close'; without a listener it would throw.
+    ws.on('error', () => undefined);
     ws.on('message', (raw: WebSocket.RawData) => {
       const frame = JSON.parse(raw.toString()) as LiveFrame;
       if (typeof frame.seq !== 'number') return;
@@ -89,10 +97,12 @@ export class LiveSocket {
 
   /**
    * Opens the live socket of the operator whose token is given. `record: false` keeps no frames (long load runs
-   * listen with `onFrame` instead).
+   * listen with `onFrame` instead). `since`: the last seq seen before a reconnect (the server replays what came
+   * after it).
    */
-  static open(baseUrl: string, token: string, options: { record?: boolean } = {}): Promise<LiveSocket> {
-    const url = `${baseUrl.replace(/^http/, 'ws')}/api/live?access_token=${encodeURIComponent(token)}`;
+  static open(baseUrl: string, token: string, options: { record?: boolean; since?: number } = {}): Promise<LiveSocket> {
+    const since = options.since === undefined ? '' : `&since=${options.since}`;
+    const url = `${baseUrl.replace(/^http/, 'ws')}/api/live?access_token=${encodeURIComponent(token)}${since}`;
     const ws = new WebSocket(url);
     const socket = new LiveSocket(ws, options.record ?? true);
     return new Promise((resolve, reject) => {
