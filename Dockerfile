@@ -16,4 +16,4 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
 ENV APP=console-api
-CMD ["sh", "-c", "exec node --enable-source-maps dist/apps/${APP}/src/main.js"]
+CMD ["sh", "-c", "exec node --max-semi-space-size=4 dist/apps/${APP}/src/main.js"]

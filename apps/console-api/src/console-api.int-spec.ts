@@ -7,6 +7,8 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import {
   ConversationOpenedV1,
   createEnvelope,
+  deadLetterSubject,
+  GetConversationV1,
   LineChangedV1,
   MessageAppendedV1,
   newCorrelation,
@@ -21,6 +23,7 @@ import pino from 'pino';
 import { WebSocket } from 'ws';
 import { AppModule } from './app.module';
 import { startConsoleApi } from './bootstrap';
+import { FEED_DURABLE } from './live/feed-writer.service';
 import { AdminBootstrapService } from './operators/admin-bootstrap.service';
 
 type Reply = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; retryable: boolean } };
@@ -481,6 +484,47 @@ describe('live', () => {
     expect(second.frames.some((f) => f.conversationId === theirs)).toBe(false);
     second.ws.close();
     adminLive.ws.close();
+  });
+
+  it('writes a burst in batches: stream order kept, a redelivered copy once, a poison message set aside', async () => {
+    const admin = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const live = await openLive(admin);
+    const lineId = randomUUID();
+    const known = randomUUID();
+    const unknown = randomUUID(); // opened before the feed existed: console-api asks conversation-service
+    answer(GetConversationV1.subject, (data) => ok(conversation(String(data['conversationId']), lineId, randomUUID())));
+    const opened = createEnvelope(
+      ConversationOpenedV1,
+      {
+        conversationId: known, lineId, channelId: randomUUID(), channelType: 'vk', contactId: randomUUID(), externalChatId: '7',
+        previousConversationId: null, decision: { outcome: 'first', reason: 'first message' },
+      },
+      newCorrelation(),
+    );
+    const appended = (conversationId: string, text: string) =>
+      createEnvelope(
+        MessageAppendedV1,
+        { conversationId, messageId: randomUUID(), direction: 'inbound', author: { kind: 'contact' }, text, attachments: [], sentAt: new Date().toISOString() },
+        newCorrelation(),
+      );
+    const burst = [opened, ...Array.from({ length: 300 }, (_, i) => appended(i % 50 === 7 ? unknown : known, `burst ${i}`))];
+    const raw = burst.map((e) => ({ subject: e.type === 'ConversationOpened' ? ConversationOpenedV1.subject : MessageAppendedV1.subject, data: JSON.stringify(e), msgId: e.id }));
+    // A redelivered copy (same event, new stream message) and a message no one can decode, inside the burst.
+    raw.splice(120, 0, { ...raw[100]!, msgId: `${raw[100]!.msgId}-again` });
+    raw.splice(200, 0, { subject: MessageAppendedV1.subject, data: '{"not":"an envelope"', msgId: randomUUID() });
+    await service.app.get(JetStreamPublisher).publishBatch(raw);
+
+    const texts = (): string[] => live.frames.filter((f) => typeof f.data['text'] === 'string' && String(f.data['text']).startsWith('burst ')).map((f) => String(f.data['text']));
+    await waitFor(() => texts().length >= 300, { what: 'the 300 burst messages on the live socket' });
+    expect(texts()).toEqual(Array.from({ length: 300 }, (_, i) => `burst ${i}`));
+    expect(live.frames.filter((f) => f.conversationId === unknown).every((f) => f.lineId === lineId)).toBe(true);
+    const seqs = live.frames.map((f) => f.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    // The undecodable one ends in the dead-letter stream, not in the feed.
+    const deadSubject = deadLetterSubject(FEED_DURABLE);
+    const dead = await stand.request(`$JS.API.STREAM.INFO.PARLEY_DLQ`, JSON.stringify({ subjects_filter: deadSubject }));
+    expect((JSON.parse(dead.string()) as { state: { subjects?: Record<string, number> } }).state.subjects?.[deadSubject]).toBe(1);
+    live.ws.close();
   });
 
   it('refuses a socket without a valid token', async () => {

@@ -1,6 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
+/**
+ * V8 flags of every service process: a 4 MB young-generation semi-space (V8's default grows to 16 MB) keeps the
+ * resident size of a busy service down at the cost of more, shorter scavenges.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 export interface ServiceSpec {
   name: string;
   /** Compiled entry point, relative to the repository root. */
@@ -35,7 +41,9 @@ export class ServiceProcess {
 
   start(): void {
     this.stopping = false;
-    const child = spawn(process.execPath, ['--enable-source-maps', this.spec.entry], {
+    // No --enable-source-maps: it keeps every loaded module's map in memory (about 20 MB per service, against the
+    // 150 MB RSS target); SWC keeps names, so stacks stay readable. NODE_OPTIONS=--enable-source-maps turns it on.
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, this.spec.entry], {
       cwd: this.root,
       env: { ...process.env, ...this.spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -33,6 +33,8 @@ import { LiveHub } from './live-hub.service';
 export const FEED_DURABLE = 'console-api-feed';
 const CONVERSATION_SUBJECTS = 'parley.conversation.>';
 const MAX_ATTEMPTS = 5;
+/** Most events written in one feed transaction. */
+const MAX_BATCH = 256;
 
 const bySubject = new Map<string, MessageDefinition>(ConversationEvents.map((d) => [d.subject, d as unknown as MessageDefinition]));
 
@@ -48,6 +50,8 @@ const bySubject = new Map<string, MessageDefinition>(ConversationEvents.map((d) 
 export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
+  private readonly pending: JsMsg[] = [];
+  private writing: Promise<void> | undefined;
 
   constructor(
     @Inject(MessagingConnection) private readonly connection: MessagingConnection,
@@ -82,12 +86,51 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
     await this.loop;
   }
 
+  /**
+   * Messages are written in batches: whatever arrived while the previous batch was being written goes into the next
+   * one (up to MAX_BATCH), in arrival order, in one transaction. Under load that is one commit for many events
+   * instead of one each; when idle a batch is a single event, written at once.
+   */
   private async run(messages: ConsumerMessages): Promise<void> {
     try {
-      for await (const msg of messages) await this.handle(msg);
+      for await (const msg of messages) {
+        this.pending.push(msg);
+        this.kick();
+        // Back-pressure: do not pull further ahead than one more batch.
+        if (this.pending.length >= MAX_BATCH && this.writing) await this.writing;
+      }
     } catch (err: unknown) {
       this.logger.error({ err }, 'live feed consumer stopped');
     }
+    await this.writing;
+  }
+
+  private kick(): void {
+    if (this.writing) return;
+    this.writing = (async () => {
+      while (this.pending.length > 0) await this.handleBatch(this.pending.splice(0, MAX_BATCH));
+      // Cleared in the same turn as the emptiness check: a message pushed after it starts a new writer.
+      this.writing = undefined;
+    })();
+  }
+
+  private async handleBatch(batch: JsMsg[]): Promise<void> {
+    if (batch.length === 1) return this.handle(batch[0] as JsMsg);
+    const decoded: Array<{ msg: JsMsg; envelope: Envelope<object> | undefined }> = [];
+    try {
+      for (const msg of batch) {
+        const definition = bySubject.get(msg.subject);
+        decoded.push({ msg, envelope: definition ? decodeEnvelope(definition, msg.data) : undefined });
+      }
+      await this.writeConversationEvents(decoded.flatMap((d) => (d.envelope ? [d.envelope] : [])));
+    } catch (err: unknown) {
+      // Something in the batch is wrong (an undecodable message, an unknown conversation the owner cannot
+      // describe…): one at a time, so each message gets its own retry or dead letter and the rest go through.
+      this.logger.warn({ err, size: batch.length }, 'feed batch failed, writing its events one by one');
+      for (const msg of batch) await this.handle(msg);
+      return;
+    }
+    for (const msg of batch) msg.ack();
   }
 
   private async handle(msg: JsMsg): Promise<void> {
@@ -124,6 +167,46 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
         this.logger.error({ subject: msg.subject, code: settlement.code, error: settlement.reason }, 'feed event dead-lettered');
         msg.term();
     }
+  }
+
+  /** Writes a batch of conversation events in one transaction, in the given order. */
+  private async writeConversationEvents(envelopes: readonly Envelope<object>[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    const where = new Map<string, { lineId: string; contactId: string }>();
+    const opened: Array<{ conversationId: string; lineId: string; contactId: string }> = [];
+    for (const envelope of envelopes) {
+      const data = envelope.data as { conversationId: string; lineId?: string; contactId?: string };
+      if (envelope.type === 'ConversationOpened' && data.lineId && data.contactId) {
+        opened.push({ conversationId: data.conversationId, lineId: data.lineId, contactId: data.contactId });
+        where.set(data.conversationId, { lineId: data.lineId, contactId: data.contactId });
+      }
+    }
+    if (opened.length > 0) await this.feed.rememberConversations(opened);
+    const unknown = [...new Set(envelopes.map((e) => (e.data as { conversationId: string }).conversationId))].filter((id) => !where.has(id));
+    for (const [id, line] of await this.feed.conversationLines(unknown)) where.set(id, line);
+    for (const envelope of envelopes) {
+      const conversationId = (envelope.data as { conversationId: string }).conversationId;
+      if (where.has(conversationId)) continue;
+      // Opened before this feed existed (or its event expired from the stream): ask the owner once.
+      const view = await this.requests.request(GetConversationV1, { conversationId }, causedBy(envelope));
+      where.set(conversationId, { lineId: view.lineId, contactId: view.contactId });
+      await this.feed.rememberConversations([{ conversationId, lineId: view.lineId, contactId: view.contactId }]);
+    }
+    const rows: NewFeedRow[] = envelopes.map((envelope) => {
+      const conversationId = (envelope.data as { conversationId: string }).conversationId;
+      const line = where.get(conversationId) as { lineId: string; contactId: string };
+      return {
+        eventId: envelope.id,
+        type: envelope.type,
+        occurredAt: envelope.occurredAt,
+        conversationId,
+        lineId: line.lineId,
+        lineIds: [line.lineId],
+        data: envelope.data as Record<string, unknown>,
+      };
+    });
+    const seqs = await this.feed.appendMany(rows);
+    if (seqs.length > 0) this.hub.wake();
   }
 
   private async writeConversationEvent(envelope: Envelope<object>): Promise<void> {

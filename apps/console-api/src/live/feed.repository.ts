@@ -40,18 +40,32 @@ export class FeedRepository {
    * has seen seq N has seen every row below N (no row can appear behind a reader's cursor), across replicas.
    */
   async append(row: NewFeedRow): Promise<number | undefined> {
+    const [seq] = await this.appendMany([row]);
+    return seq;
+  }
+
+  /**
+   * Appends events in the given order (seq follows it) in one transaction, skipping ids already there (also
+   * within the batch); returns the new seqs. One NOTIFY with the highest.
+   */
+  async appendMany(rows: readonly NewFeedRow[]): Promise<number[]> {
+    if (rows.length === 0) return [];
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('console.feed'))`);
+      // WITH ORDINALITY + ORDER BY: rows are inserted, and numbered, in the batch's order.
       const inserted = (await tx.query(
         `INSERT INTO console.feed (event_id, type, occurred_at, conversation_id, line_id, line_ids, data)
-         VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::jsonb)
+         SELECT (r->>'eventId')::uuid, r->>'type', (r->>'occurredAt')::timestamptz, (r->>'conversationId')::uuid,
+                (r->>'lineId')::uuid, ARRAY(SELECT jsonb_array_elements_text(r->'lineIds'))::uuid[], r->'data'
+           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(r, n)
+          ORDER BY n
          ON CONFLICT (event_id) DO NOTHING RETURNING seq`,
-        [row.eventId, row.type, row.occurredAt, row.conversationId, row.lineId, row.lineIds, JSON.stringify(row.data)],
+        [JSON.stringify(rows)],
       )) as Array<{ seq: string }>;
-      const seq = inserted[0]?.seq;
-      if (seq === undefined) return undefined;
-      await tx.query(`SELECT pg_notify($1, $2)`, [FEED_CHANNEL, seq]);
-      return Number(seq);
+      const seqs = inserted.map((r) => Number(r.seq)).sort((a, b) => a - b);
+      const last = seqs[seqs.length - 1];
+      if (last !== undefined) await tx.query(`SELECT pg_notify($1, $2)`, [FEED_CHANNEL, String(last)]);
+      return seqs;
     });
   }
 
@@ -93,19 +107,35 @@ export class FeedRepository {
   }
 
   async rememberConversation(conversationId: string, lineId: string, contactId: string): Promise<void> {
+    await this.rememberConversations([{ conversationId, lineId, contactId }]);
+  }
+
+  /** Records each conversation's line and contact (the last one given wins for a conversation listed twice). */
+  async rememberConversations(list: ReadonlyArray<{ conversationId: string; lineId: string; contactId: string }>): Promise<void> {
+    const latest = new Map(list.map((c) => [c.conversationId, c]));
+    if (latest.size === 0) return;
+    const rows = [...latest.values()];
     await this.db.query(
-      `INSERT INTO console.conversation_lines (conversation_id, line_id, contact_id) VALUES ($1, $2, $3)
+      `INSERT INTO console.conversation_lines (conversation_id, line_id, contact_id)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[])
        ON CONFLICT (conversation_id) DO UPDATE SET line_id = EXCLUDED.line_id, contact_id = EXCLUDED.contact_id`,
-      [conversationId, lineId, contactId],
+      [rows.map((r) => r.conversationId), rows.map((r) => r.lineId), rows.map((r) => r.contactId)],
     );
   }
 
   async conversationLine(conversationId: string): Promise<{ lineId: string; contactId: string } | undefined> {
-    const rows = (await this.db.query(`SELECT line_id, contact_id FROM console.conversation_lines WHERE conversation_id = $1`, [
-      conversationId,
-    ])) as Array<{ line_id: string; contact_id: string }>;
-    const row = rows[0];
-    return row ? { lineId: row.line_id, contactId: row.contact_id } : undefined;
+    return (await this.conversationLines([conversationId])).get(conversationId);
+  }
+
+  /** Line and contact of each known conversation among `ids`. */
+  async conversationLines(ids: readonly string[]): Promise<Map<string, { lineId: string; contactId: string }>> {
+    const out = new Map<string, { lineId: string; contactId: string }>();
+    if (ids.length === 0) return out;
+    const rows = (await this.db.query(`SELECT conversation_id, line_id, contact_id FROM console.conversation_lines WHERE conversation_id = ANY($1::uuid[])`, [
+      ids,
+    ])) as Array<{ conversation_id: string; line_id: string; contact_id: string }>;
+    for (const r of rows) out.set(r.conversation_id, { lineId: r.line_id, contactId: r.contact_id });
+    return out;
   }
 
   async contactLines(contactId: string): Promise<string[]> {
