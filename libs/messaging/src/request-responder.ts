@@ -27,7 +27,13 @@ export type RequestHandlerFn<TData extends object, TReply extends object, TType 
   request: RequestContext,
 ) => TReply | Promise<TReply>;
 
-/** Maps anything a request handler threw to the error body of the reply (style.md item 8). */
+/**
+ * Maps anything a request handler threw to the error body of the reply (style.md item 8). An unexpected error
+ * (not a `ParleyError`: a lost database connection, a broker timeout, a bug) is `INTERNAL` and retryable: the
+ * caller treats it as it would the same error thrown in its own handler — a consumer redelivers it with backoff
+ * until its attempts run out — instead of dead-lettering at the first failure a fault that a restart of Postgres
+ * or NATS causes in the callee.
+ */
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof ParleyError) return err.toBody();
   if (err instanceof ContractViolationError) {
@@ -38,7 +44,7 @@ export function toErrorBody(err: unknown): ErrorBody {
       details: { violations: err.violations },
     };
   }
-  return { code: CommonErrorCodes.INTERNAL, message: 'internal error', retryable: false };
+  return { code: CommonErrorCodes.INTERNAL, message: 'internal error', retryable: true };
 }
 
 export interface RequestResponderSpec<TData extends object, TReply extends object, TType extends string> {

@@ -1,4 +1,4 @@
-import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { Inject, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { connect } from '@nats-io/transport-node';
 import { IsInt, IsString } from 'class-validator';
@@ -60,15 +60,22 @@ const NobodyV1 = defineRequest({
   description: 'a command nobody answers',
 });
 const NotedV1 = defineEvent({ type: 'Noted', version: 1, subject: 'parley.operator.noted.v1', data: Noted, description: 'test event' });
+const AskedV1 = defineEvent({ type: 'Asked', version: 1, subject: 'parley.operator.asked.v1', data: Noted, description: 'an event whose handler makes a request' });
 
 /** What every replica saw, keyed by replica number. */
 const seenRequests: Array<{ replica: number; id: string; headers: Record<string, string> }> = [];
 const seenEvents: Array<{ replica: number; envelope: Envelope<Noted> }> = [];
 let releaseSlow: (() => void) | undefined;
+/** `flaky …` requests fail with an unexpected error this many times each before they are answered. */
+const FLAKY_FAILURES = 2;
+const flakyFailures = new Map<string, number>();
+const answeredAsked: string[] = [];
 
 function echoModule(replica: number, url: string) {
   @Injectable()
   class EchoHandlers {
+    constructor(@Inject(RequestClient) private readonly requests: RequestClient) {}
+
     @OnRequest(EchoV1)
     async echo(envelope: Envelope<Echo, 'Echo'>, request: RequestContext): Promise<Echoed> {
       seenRequests.push({ replica, id: envelope.id, headers: request.headers });
@@ -76,12 +83,22 @@ function echoModule(replica: number, url: string) {
       if (text === 'domain') throw new ParleyError('CONVERSATION_NOT_ASSIGNED', 'not yours', { details: { who: 'x' } });
       if (text === 'bug') throw new TypeError('undefined is not a function');
       if (text === 'slow') await new Promise<void>((resolve) => (releaseSlow = resolve));
+      if (text.startsWith('flaky') && (flakyFailures.get(text) ?? 0) < FLAKY_FAILURES) {
+        flakyFailures.set(text, (flakyFailures.get(text) ?? 0) + 1);
+        throw new Error('Connection terminated unexpectedly'); // what pg throws when Postgres restarts
+      }
       return { text: text.toUpperCase(), replica };
     }
 
     @OnEvent(NotedV1, { durable: 'echo-service-noted' })
     async noted(envelope: Envelope<Noted, 'Noted'>, _delivery: DeliveryContext): Promise<void> {
       seenEvents.push({ replica, envelope });
+    }
+
+    @OnEvent(AskedV1, { durable: 'echo-service-asked', maxAttempts: 5, backoff: { initialMs: 20, multiplier: 1, maxMs: 20 } })
+    async asked(envelope: Envelope<Noted, 'Asked'>, _delivery: DeliveryContext): Promise<void> {
+      const answer = await this.requests.request(EchoV1, { text: envelope.data.text }, causedBy(envelope));
+      answeredAsked.push(answer.text);
     }
   }
 
@@ -144,6 +161,7 @@ describe('MessagingModule: request/reply and decorated handlers', () => {
     await expect(client.request(EchoV1, { text: 'bug' }, newCorrelation())).rejects.toMatchObject({
       code: 'INTERNAL',
       message: 'internal error',
+      retryable: true,
     });
     await expect(client.request(NobodyV1, { text: 'x' }, newCorrelation(), { timeoutMs: 1_000 })).rejects.toMatchObject({
       code: 'UNAVAILABLE',
@@ -175,10 +193,24 @@ describe('MessagingModule: request/reply and decorated handlers', () => {
     expect(seenEvents[0]!.envelope.data).toBeInstanceOf(Noted);
   });
 
+  it('redelivers, never dead-letters, an event whose request met an unexpected error in the callee', async () => {
+    // The callee fails the way a service does while Postgres restarts. Its INTERNAL reply is retryable, so the
+    // consumer redelivers the event with backoff, as it would had it thrown the error itself; a non-retryable
+    // reply would dead-letter the event at its first delivery (a customer message lost on a database restart).
+    const publisher = apps[0]!.get(JetStreamPublisher);
+    await publisher.publish(AskedV1, createEnvelope(AskedV1, { text: 'flaky question' }, newCorrelation()));
+    await waitFor(() => answeredAsked.includes('FLAKY QUESTION'), { what: 'the answer once the callee recovered' });
+    expect(flakyFailures.get('flaky question')).toBe(FLAKY_FAILURES);
+    expect(answeredAsked.filter((a) => a === 'FLAKY QUESTION')).toHaveLength(1);
+  });
+
   it('reports health, and stops cleanly', async () => {
     const health = apps[0]!.get(MessagingHealth).check();
     expect(health).toMatchObject({ healthy: true, connected: true });
-    expect(health.consumers).toEqual([{ durable: 'echo-service-noted', stream: 'PARLEY_EVENTS', running: true }]);
+    expect(health.consumers).toEqual([
+      { durable: 'echo-service-noted', stream: 'PARLEY_EVENTS', running: true },
+      { durable: 'echo-service-asked', stream: 'PARLEY_EVENTS', running: true },
+    ]);
     expect(health.responders).toEqual([{ subject: EchoV1.subject, running: true }]);
   });
 });
