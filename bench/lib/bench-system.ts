@@ -23,6 +23,8 @@ export interface BenchSystemOptions {
   databaseUrl?: string;
   /** Extra environment per process (e.g. `NODE_OPTIONS=--cpu-prof` for a profiled service). */
   extraEnv?: Partial<Record<SystemProcessName, Record<string, string>>>;
+  /** Extra Node flags per process (`--cpu-prof` for a profiled service). */
+  nodeArgs?: Partial<Record<SystemProcessName, string[]>>;
   /** VK fake options: the callback retry policy (chaos retries until acknowledged). */
   callbackRetry?: { maxRetries?: number; delayMs?: number; timeoutMs?: number; maxRetryAfterMs?: number };
   /** Called when a process dies that nobody killed on purpose. */
@@ -83,6 +85,7 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       env: { PARLEY_ADMIN_EMAIL: ADMIN.email, PARLEY_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' },
       ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
+      ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
       readyTimeoutMs: 180_000,
       write: (line) => log.write(`${line}\n`),
       onProcessExit: (name, code, signal) => {

@@ -173,16 +173,16 @@ interface Report {
 async function main(): Promise<void> {
   const startedAt = new Date();
   const profileDir = path.join(repoRoot, 'bench/results', `${startedAt.toISOString().replace(/[:.]/g, '-')}-cpuprofiles`);
-  const extraEnv: Partial<Record<SystemProcessName, Record<string, string>>> = {};
+  const nodeArgs: Partial<Record<SystemProcessName, string[]>> = {};
   for (const name of config.cpuProfile) {
     if (!SERVICES.includes(name as SystemProcessName)) throw new Error(`BENCH_CPU_PROFILE: unknown service ${name} (one of ${SERVICES.join(', ')})`);
-    extraEnv[name as SystemProcessName] = { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` };
+    nodeArgs[name as SystemProcessName] = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
   }
   const bench = await startBenchSystem({
     name: 'bench',
     ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    extraEnv,
+    nodeArgs,
     say,
     onProcessExit: (name, code, signal) => say(`!!! ${name} exited on its own (${signal ?? code}) — the run is not valid`),
   });

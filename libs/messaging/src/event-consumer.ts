@@ -1,4 +1,5 @@
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { context, SpanKind, SpanStatusCode, trace, ROOT_CONTEXT } from '@opentelemetry/api';
 import { decodeEnvelope, type Envelope, type MessageDefinition } from '@parley/contracts';
 import type { BackoffPolicy } from './backoff';
@@ -56,6 +57,7 @@ export class EventConsumer<TData extends object = object, TType extends string =
   private readonly queue: WorkQueue;
 
   constructor(
+    private readonly nc: NatsConnection,
     private readonly js: JetStreamClient,
     private readonly publisher: JetStreamPublisher,
     readonly spec: EventConsumerSpec<TData, TType>,
@@ -90,7 +92,10 @@ export class EventConsumer<TData extends object = object, TType extends string =
     this.stopping = true;
     await this.messages?.close();
     await this.loop;
-    return this.queue.idle(timeoutMs);
+    const idle = await this.queue.idle(timeoutMs);
+    // The acks (and naks) of the handlers that finished are written to the server before stop() resolves.
+    await this.nc.flush().catch(() => undefined);
+    return idle;
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
@@ -200,14 +205,10 @@ export class EventConsumer<TData extends object = object, TType extends string =
     };
     switch (settlement.kind) {
       case 'ack':
-        // Confirmed ack: the handler's effect is committed, so wait until the server has recorded it. A fire-and-forget
-        // ack can still sit in the client's buffer when the process stops, and the message is then redelivered.
-        try {
-          await msg.ackAck();
-        } catch (err) {
-          // Unconfirmed (server unreachable, timeout): redelivery is possible and handlers are idempotent for it.
-          this.logger.warn('ack not confirmed; the message may be redelivered', { ...where, error: describeError(err) });
-        }
+        // Not a confirmed ackAck (a request per message): stop() flushes the connection so that acks of handlers that
+        // finished are on the server before it resolves; an ack lost in a crash only means a redelivery, which
+        // handlers are idempotent for.
+        msg.ack();
         return;
       case 'retry':
         this.logger.warn('handler failed, will retry', { ...where, delayMs: settlement.delayMs, error: settlement.reason });

@@ -68,6 +68,7 @@ export class MessagingHost {
       this.logger,
     );
     const consumer = new EventConsumer<TData, TType>(
+      this.connection.nc,
       jetstream(this.connection.nc),
       this.publisher,
       {

@@ -39,6 +39,9 @@ export class MessagingConnection {
       // A first connect that fails is retried as well: a service may start before NATS does.
       waitOnFirstConnect: true,
       pingInterval: 20_000,
+      // No Error (with a captured stack) made in advance for every request and ack: it was ~5 % of a busy
+      // service's CPU in the benchmark. Timeouts still reject with an error, only without the caller's stack.
+      noAsyncTraces: true,
       ...(options.user === undefined ? {} : { user: options.user }),
       ...(options.pass === undefined ? {} : { pass: options.pass }),
       ...(options.token === undefined ? {} : { token: options.token }),

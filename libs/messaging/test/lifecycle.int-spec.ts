@@ -62,8 +62,8 @@ describe('provisioning and shutdown', () => {
     await stopping;
     expect(finished).toEqual([1]);
     expect(started).toEqual([1]);
-    const info = await f.jsm.consumers.info(Streams.EVENTS.name, 'jobs');
-    expect(info.ack_floor.stream_seq).toBeGreaterThan(0);
+    // The ack was flushed to the server before stop() resolved; the server records it on its own time.
+    await waitFor(async () => (await f.jsm.consumers.info(Streams.EVENTS.name, 'jobs')).ack_floor.stream_seq > 0, { what: 'the ack of job 1 on the server' });
     expect(f.host.health().consumers[0]?.running).toBe(false);
   });
 });

@@ -12,6 +12,8 @@ export interface ServiceSpec {
   /** Compiled entry point, relative to the repository root. */
   entry: string;
   env: Record<string, string>;
+  /** Extra Node flags before the entry point (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -43,7 +45,7 @@ export class ServiceProcess {
     this.stopping = false;
     // No --enable-source-maps: it keeps every loaded module's map in memory (about 20 MB per service, against the
     // 150 MB RSS target); SWC keeps names, so stacks stay readable. NODE_OPTIONS=--enable-source-maps turns it on.
-    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, this.spec.entry], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(this.spec.nodeArgs ?? []), this.spec.entry], {
       cwd: this.root,
       env: { ...process.env, ...this.spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],

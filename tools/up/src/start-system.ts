@@ -56,6 +56,8 @@ export interface StartSystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra variables per process name (e.g. shorter retry delays in a test). */
   extraEnv?: Partial<Record<SystemProcessName, Record<string, string>>>;
+  /** Extra Node flags per process name (e.g. `--cpu-prof` for the benchmark's profile). */
+  nodeArgs?: Partial<Record<SystemProcessName, string[]>>;
   /** Wait until every process answers its readiness probe (default true). */
   waitReady?: boolean;
   readyTimeoutMs?: number;
@@ -254,6 +256,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         name: entry.name,
         entry: file,
         env: { ...common, PORT: String(port), ...entry.env(ctx), ...(options.extraEnv?.[entry.name] ?? {}) },
+        ...(options.nodeArgs?.[entry.name] ? { nodeArgs: options.nodeArgs[entry.name] } : {}),
       };
       const service = new ServiceProcess(spec, options.root, options.write, (name, code, signal) => {
         if (!stopped) options.onProcessExit?.(name, code, signal);
