@@ -137,7 +137,9 @@ async function main(): Promise<number> {
       totalMs: Date.now() - processStart,
       webhookAttempts: webhooks.attempts,
       failedWebhookAttempts: webhooks.failedAttempts,
+      failedWebhooksByCause: webhooks.failedByCause,
       vkCalls: vk.totalCalls,
+      vkCallsByMethod: vk.callsByMethod,
       rateLimitViolations: vk.rateLimitViolations,
       botStats,
     });
@@ -149,7 +151,13 @@ async function main(): Promise<number> {
       durations: { loadMs: loadEndedMs, settleMs: settle.durationMs, totalMs: Date.now() - processStart },
       settled: settle.settled,
       outstanding: settle.outstanding,
-      messages: { written: l.sent.length, acknowledged: l.acknowledged, webhookAttempts: webhooks.attempts, failedWebhookAttempts: webhooks.failedAttempts },
+      messages: {
+        written: l.sent.length,
+        acknowledged: l.acknowledged,
+        webhookAttempts: webhooks.attempts,
+        failedWebhookAttempts: webhooks.failedAttempts,
+        failedWebhooksByCause: webhooks.failedByCause,
+      },
       replies: { created: bot.replies.size, accepted: [...bot.replies.values()].filter((r) => r.accepted).length },
       inbound: comparison.inbound,
       outbound: comparison.outbound,
@@ -158,7 +166,7 @@ async function main(): Promise<number> {
       disruptions,
       unexpectedExits,
       bot: botStats,
-      vk: { messagesSendCalls: vk.totalCalls, rateLimitViolations: vk.rateLimitViolations },
+      vk: { messagesSendCalls: vk.totalCalls, rateLimitViolations: vk.rateLimitViolations, callsByMethod: vk.callsByMethod },
       broker: settle.broker,
       consoleUnreadable: consoleRecord.unreadable,
     });
@@ -263,7 +271,9 @@ interface ReportExtras {
   totalMs: number;
   webhookAttempts: number;
   failedWebhookAttempts: number;
+  failedWebhooksByCause: Record<string, number>;
   vkCalls: number;
+  vkCallsByMethod: Record<string, number>;
   rateLimitViolations: number;
   botStats: ReturnType<OperatorBot['snapshot']>;
 }
@@ -301,14 +311,20 @@ function printReport(
   const outT = totals(comparison.outbound);
   const bot = extras.botStats;
   out.push('');
-  out.push(`webhook deliveries ${extras.webhookAttempts} (${extras.failedWebhookAttempts} not ok, retried); messages.send calls ${extras.vkCalls}; rate-limit violations ${extras.rateLimitViolations}`);
+  const causes = Object.entries(extras.failedWebhooksByCause).map(([k, v]) => `${k}×${v}`).join(', ');
+  out.push(`webhook deliveries ${extras.webhookAttempts} (${extras.failedWebhookAttempts} not ok, retried${causes ? `: ${causes}` : ''})`);
+  const methods = Object.entries(extras.vkCallsByMethod).map(([k, v]) => `${k}×${v}`).join(', ');
+  out.push(`VK API calls with the community token: ${methods}; over 20 req/s: ${extras.rateLimitViolations}`);
   out.push(
     `operator bot: ${bot.conversations} conversations (${bot.neverSeenLive} never shown by the live socket), live reconnects ${bot.liveReconnects}, ` +
       `accept requests ${bot.acceptAttempts}, reply requests ${bot.replyAttempts}, gave up ${bot.givenUp.length}`,
   );
   const retried = Object.entries(bot.retriedErrors).map(([k, v]) => `${k}×${v}`).join(', ');
   if (retried) out.push(`  retried after: ${retried}`);
-  if (settle.broker && settle.broker.deadLetters > 0) out.push(`dead letters in PARLEY_DLQ: ${settle.broker.deadLetters}`);
+  if (settle.broker && settle.broker.deadLetters > 0) {
+    const bySubject = Object.entries(settle.broker.deadLettersBySubject).map(([k, v]) => `${k.replace(/^parley\.dlq\./, '')}×${v}`).join(', ');
+    out.push(`DEAD LETTERS in PARLEY_DLQ: ${settle.broker.deadLetters} (${bySubject}) — messages a consumer gave up on`);
+  }
   if (consoleRecord.unreadable.length > 0) out.push(`conversations console-api could not show: ${consoleRecord.unreadable.length}`);
   out.push(`load ${seconds(extras.loadMs)}, settle ${seconds(settle.durationMs)}${settle.settled ? '' : ' (NOT settled)'}, total ${seconds(extras.totalMs)}`);
   out.push('');

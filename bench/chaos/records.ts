@@ -125,6 +125,14 @@ export async function readConsole(client: ConsoleApiClient, conversationIds: Ite
   return record;
 }
 
+/** `connect ECONNREFUSED 127.0.0.1:1234` → `ECONNREFUSED`; `timeout after 10000 ms` → `timeout`. */
+function causeOf(error: string): string {
+  const code = /\b(E[A-Z]{3,})\b/.exec(error);
+  if (code?.[1]) return code[1];
+  if (/timeout/i.test(error)) return 'timeout';
+  return error.slice(0, 40);
+}
+
 export interface VkRecord {
   /** messages.send calls per reply marker (every call, whatever the answer). */
   calls: Tally;
@@ -134,10 +142,22 @@ export interface VkRecord {
   stored: Tally;
   totalCalls: number;
   rateLimitViolations: number;
+  /** Every API call with the community token, per method (the 20 req/s budget is shared by all of them). */
+  callsByMethod: Record<string, number>;
 }
 
 export function readVk(vk: VkFake, groupId: number, token: string, markers: Markers): VkRecord {
-  const record: VkRecord = { calls: new Tally(), okCalls: new Tally(), stored: new Tally(), totalCalls: 0, rateLimitViolations: vk.rateLimitViolations(token) };
+  const record: VkRecord = {
+    calls: new Tally(),
+    okCalls: new Tally(),
+    stored: new Tally(),
+    totalCalls: 0,
+    rateLimitViolations: vk.rateLimitViolations(token),
+    callsByMethod: {},
+  };
+  for (const call of vk.calls()) {
+    if (call.token === token) record.callsByMethod[call.method] = (record.callsByMethod[call.method] ?? 0) + 1;
+  }
   for (const call of vk.calls('messages.send')) {
     record.totalCalls++;
     const marker = markers.outboundIn(call.params['message']);
@@ -156,16 +176,22 @@ export function readVk(vk: VkFake, groupId: number, token: string, markers: Mark
 export interface WebhookRecord {
   /** Acknowledged deliveries per customer marker (one per message: the fake stops at the first `ok`). */
   acknowledged: Tally;
-  /** Deliveries (first + retries) in all, and how many were not `ok`. */
+  /** Deliveries (first + retries) in all, and how many were not `ok`, by cause (`503`, `ECONNREFUSED`, …). */
   attempts: number;
   failedAttempts: number;
+  failedByCause: Record<string, number>;
 }
 
 export function readWebhooks(vk: VkFake, markers: Markers): WebhookRecord {
-  const record: WebhookRecord = { acknowledged: new Tally(), attempts: 0, failedAttempts: 0 };
+  const record: WebhookRecord = { acknowledged: new Tally(), attempts: 0, failedAttempts: 0, failedByCause: {} };
   for (const delivery of vk.callbacks('message_new')) {
     record.attempts += delivery.attempts.length;
-    record.failedAttempts += delivery.attempts.filter((a) => !(a.status === 200 && a.body === 'ok')).length;
+    for (const attempt of delivery.attempts) {
+      if (attempt.status === 200 && attempt.body === 'ok') continue;
+      record.failedAttempts++;
+      const cause = attempt.status !== undefined ? `HTTP ${attempt.status}` : causeOf(attempt.error ?? 'no answer');
+      record.failedByCause[cause] = (record.failedByCause[cause] ?? 0) + 1;
+    }
     const body = delivery.body as { object?: { message?: { text?: string } } };
     const marker = markers.inboundIn(body.object?.message?.text);
     if (marker && delivery.delivered) record.acknowledged.add(marker);
@@ -177,8 +203,9 @@ export interface BrokerState {
   /** Messages not yet delivered or not yet acknowledged, summed over every consumer of the Parley streams. */
   pending: number;
   ackPending: number;
-  /** Dead letters (PARLEY_DLQ messages). */
+  /** Dead letters (PARLEY_DLQ messages), in all and per subject (`parley.dlq.<durable>`). */
   deadLetters: number;
+  deadLettersBySubject: Record<string, number>;
   perConsumer: Record<string, { pending: number; ackPending: number; redelivered: number }>;
 }
 
@@ -187,7 +214,7 @@ export async function readBroker(natsUrl: string): Promise<BrokerState> {
   const nc = await connect({ servers: natsUrl, name: 'parley-chaos', maxReconnectAttempts: 0, timeout: 5_000 });
   try {
     const jsm = await jetstreamManager(nc);
-    const state: BrokerState = { pending: 0, ackPending: 0, deadLetters: 0, perConsumer: {} };
+    const state: BrokerState = { pending: 0, ackPending: 0, deadLetters: 0, deadLettersBySubject: {}, perConsumer: {} };
     for (const stream of ['PARLEY_INBOUND', 'PARLEY_EVENTS']) {
       for await (const ci of jsm.consumers.list(stream)) {
         state.pending += ci.num_pending;
@@ -195,7 +222,9 @@ export async function readBroker(natsUrl: string): Promise<BrokerState> {
         state.perConsumer[`${stream}/${ci.name}`] = { pending: ci.num_pending, ackPending: ci.num_ack_pending, redelivered: ci.num_redelivered };
       }
     }
-    state.deadLetters = (await jsm.streams.info('PARLEY_DLQ')).state.messages;
+    const dlq = await jsm.streams.info('PARLEY_DLQ', { subjects_filter: '>' });
+    state.deadLetters = dlq.state.messages;
+    state.deadLettersBySubject = { ...(dlq.state.subjects ?? {}) };
     return state;
   } finally {
     await nc.close();
