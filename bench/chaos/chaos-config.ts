@@ -30,8 +30,24 @@ export interface ChaosConfig {
   settleTimeoutS: number;
   /** The disruptions, in order, spread evenly over the load (CHAOS_DISRUPTIONS; `none` for a calm run). */
   disruptions: DisruptionTarget[];
+  /**
+   * Acknowledged webhooks sent again (same event_id) once the system has settled, minutes after the first
+   * delivery and past JetStream's 2-minute de-duplication window (CHAOS_REPLAY; 0 = none).
+   */
+  replay: number;
+  /** VK's 20 req/s per token answered with error 6 when exceeded, as VK does (CHAOS_VK_ENFORCE_RATE_LIMIT=1); default: only counted. */
+  enforceRateLimit: boolean;
   /** Keep the temp state dir and the system log (CHAOS_KEEP_STATE=1; always kept when the run fails). */
   keepState: boolean;
+}
+
+/** A count that may be 0. */
+function envCount(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${raw}"`);
+  return value;
 }
 
 function disruptionsFromEnv(): DisruptionTarget[] {
@@ -56,6 +72,8 @@ export function chaosConfigFromEnv(): ChaosConfig {
     callbackRetryMs: envNumber('CHAOS_CALLBACK_RETRY_MS', 1_000),
     settleTimeoutS: envNumber('CHAOS_SETTLE_TIMEOUT_S', 600),
     disruptions: disruptionsFromEnv(),
+    replay: Math.floor(envCount('CHAOS_REPLAY', 1_000)),
+    enforceRateLimit: process.env['CHAOS_VK_ENFORCE_RATE_LIMIT'] === '1',
     keepState: process.env['CHAOS_KEEP_STATE'] === '1',
   };
 }

@@ -14,6 +14,7 @@ import { CustomerLoad } from './customer-load';
 import { runDisruptions, seconds, type DisruptionRecord } from './disruptions';
 import { Markers } from './markers';
 import { OperatorBot } from './operator-bot';
+import { replayWebhooks, type ReplayOutcome } from './replay';
 import {
   compareRecords,
   readBroker,
@@ -96,7 +97,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const b = bench;
-  b.vk.setRateLimit({ perSecond: 20, enforce: false });
+  b.vk.setRateLimit({ perSecond: 20, enforce: config.enforceRateLimit });
   say(`system up (log: ${b.logFile}); line ${b.lineId}, channel ${b.channelId}`);
 
   const token = b.operator.token;
@@ -121,18 +122,30 @@ async function main(): Promise<number> {
     const loadEndedMs = l.elapsedMs();
 
     say(`waiting for the system to settle (deadline ${config.settleTimeoutS}s)`);
-    const settle = await waitForSettled(b, l, bot, markers, config);
+    let settle = await waitForSettled(b, l, bot, markers, config);
     say(settle.settled ? `settled after ${seconds(settle.durationMs)}` : `NOT settled after ${seconds(settle.durationMs)}: ${settle.outstanding.join('; ')}`);
+    const customerDeliveries = b.vk.callbacks('message_new').length;
+    let replay: ReplayOutcome | undefined;
+    if (config.replay > 0 && settle.settled) {
+      replay = await replayWebhooks(b.vk, b.groupId, markers, config.replay);
+      say(
+        `replayed ${replay.replayed} acknowledged webhooks (same event_id, ${replay.ageMinutes.min.toFixed(1)}–${replay.ageMinutes.max.toFixed(1)} min ` +
+          `after their first delivery): ${replay.acknowledged} answered ok`,
+      );
+      const again = await waitForSettled(b, l, bot, markers, config);
+      settle = { ...again, durationMs: settle.durationMs + again.durationMs };
+      say(again.settled ? 'settled again after the replays' : `NOT settled after the replays: ${again.outstanding.join('; ')}`);
+    }
     const consoleRecord = await readConsoleUntilComplete(b, l, bot, markers, settle.eventStore, config, settle.settled);
     clearInterval(progress);
 
-    const webhooks = readWebhooks(b.vk, markers);
+    const webhooks = readWebhooks(b.vk, markers, customerDeliveries);
     const vk = readVk(b.vk, b.groupId, b.token, markers);
     const comparison = compareRecords({ load: l, replies: bot.replies, webhooks, eventStore: settle.eventStore, console: consoleRecord, vk });
     const botStats = bot.snapshot();
     await bot.stop();
 
-    printReport(config, comparison, disruptions, unexpectedExits, settle, consoleRecord, {
+    printReport(config, comparison, disruptions, unexpectedExits, settle, consoleRecord, replay, {
       loadMs: loadEndedMs,
       totalMs: Date.now() - processStart,
       webhookAttempts: webhooks.attempts,
@@ -165,13 +178,15 @@ async function main(): Promise<number> {
       examples: comparison.examples,
       disruptions,
       unexpectedExits,
+      replay,
       bot: botStats,
       vk: { messagesSendCalls: vk.totalCalls, rateLimitViolations: vk.rateLimitViolations, callsByMethod: vk.callsByMethod },
       broker: settle.broker,
       consoleUnreadable: consoleRecord.unreadable,
     });
     say(`results: ${path.relative(process.cwd(), file)}`);
-    exitCode = comparison.failed || !settle.settled ? 1 : 0;
+    const replayRefused = replay ? replay.replayed - replay.acknowledged : 0;
+    exitCode = comparison.failed || !settle.settled || replayRefused > 0 ? 1 : 0;
     return exitCode;
   } finally {
     await bot.stop().catch(() => undefined);
@@ -285,6 +300,7 @@ function printReport(
   exits: UnexpectedExit[],
   settle: SettleOutcome,
   consoleRecord: ConsoleRecord,
+  replay: ReplayOutcome | undefined,
   extras: ReportExtras,
 ): void {
   const out: string[] = [''];
@@ -304,7 +320,10 @@ function printReport(
       out.push(`  ${r.record.padEnd(40)} ${String(r.expected).padStart(8)} ${String(r.found).padStart(8)} ${String(r.lost).padStart(6)} ${String(r.duplicated).padStart(6)}${mark}`);
     }
   };
-  table(`inbound (customer messages; written ${config.messages})`, comparison.inbound);
+  const replayed = replay
+    ? `; then ${replay.replayed} acknowledged webhooks replayed ${replay.ageMinutes.min.toFixed(1)}–${replay.ageMinutes.max.toFixed(1)} min later, ${replay.acknowledged} answered ok`
+    : '';
+  table(`inbound (customer messages; written ${config.messages}${replayed})`, comparison.inbound);
   table('outbound (operator replies accepted by console-api)', comparison.outbound);
   for (const [what, list] of Object.entries(comparison.examples)) out.push(`  e.g. ${what}: ${list.slice(0, 8).join(', ')}`);
   const inT = totals(comparison.inbound);
@@ -331,7 +350,9 @@ function printReport(
   out.push(`INBOUND  lost ${inT.lost}  duplicated ${inT.duplicated}`);
   out.push(`OUTBOUND lost ${outT.lost}  duplicated ${outT.duplicated}`);
   out.push(`disruptions ${disruptions.length} (${disruptions.filter((d) => d.error).length} failed), services died on their own ${exits.length}`);
-  out.push(comparison.failed || !settle.settled ? 'RESULT: FAIL' : 'RESULT: PASS');
+  const replayRefused = replay ? replay.replayed - replay.acknowledged : 0;
+  if (replayRefused > 0) out.push(`REPLAYS NOT ACKNOWLEDGED: ${replayRefused} (VK would keep sending them)`);
+  out.push(comparison.failed || !settle.settled || replayRefused > 0 ? 'RESULT: FAIL' : 'RESULT: PASS');
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

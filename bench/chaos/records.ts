@@ -182,9 +182,10 @@ export interface WebhookRecord {
   failedByCause: Record<string, number>;
 }
 
-export function readWebhooks(vk: VkFake, markers: Markers): WebhookRecord {
+/** The first `limit` message_new deliveries: the customers' own (the replays come after them). */
+export function readWebhooks(vk: VkFake, markers: Markers, limit?: number): WebhookRecord {
   const record: WebhookRecord = { acknowledged: new Tally(), attempts: 0, failedAttempts: 0, failedByCause: {} };
-  for (const delivery of vk.callbacks('message_new')) {
+  for (const delivery of vk.callbacks('message_new').slice(0, limit)) {
     record.attempts += delivery.attempts.length;
     for (const attempt of delivery.attempts) {
       if (attempt.status === 200 && attempt.body === 'ok') continue;
