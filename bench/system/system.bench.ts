@@ -56,6 +56,8 @@ interface CountedStep extends StepOutcome {
   why: string[];
   cpuPercentOfOneCore: Record<string, number>;
   postgresConnections: number;
+  /** pg_stat_database deltas over the step ÷ acknowledged messages (everything the system did, all services). */
+  postgresPerMessage: PostgresCounters;
 }
 
 function judge(step: StepOutcome): string[] {
@@ -76,6 +78,45 @@ async function postgresConnections(databaseUrl: string): Promise<number> {
       `SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
     );
     return Number(result.rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+interface PostgresCounters {
+  commits: number;
+  rowsReturned: number;
+  rowsFetched: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+}
+
+/** Database-wide counters (pg_stat_database) of the system's database. */
+async function postgresCounters(databaseUrl: string): Promise<PostgresCounters> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const r = await client.query<Record<string, string>>(
+      `SELECT xact_commit::text AS c, tup_returned::text AS rr, tup_fetched::text AS rf, tup_inserted::text AS ri, tup_updated::text AS ru
+         FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    const row = r.rows[0] ?? {};
+    return { commits: Number(row['c']), rowsReturned: Number(row['rr']), rowsFetched: Number(row['rf']), rowsInserted: Number(row['ri']), rowsUpdated: Number(row['ru']) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The tables read most by sequential scans (a missing index shows here first). */
+async function seqScanLeaders(databaseUrl: string): Promise<Array<{ table: string; seqScans: number; seqRowsRead: number; indexScans: number }>> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const r = await client.query<{ t: string; s: string; r: string; i: string | null }>(
+      `SELECT schemaname || '.' || relname AS t, seq_scan::text AS s, seq_tup_read::text AS r, idx_scan::text AS i
+         FROM pg_stat_user_tables ORDER BY seq_tup_read DESC LIMIT 8`,
+    );
+    return r.rows.map((row) => ({ table: row.t, seqScans: Number(row.s), seqRowsRead: Number(row.r), indexScans: Number(row.i ?? 0) }));
   } finally {
     await client.end();
   }
@@ -160,11 +201,13 @@ interface Report {
   targets: typeof TARGETS;
   inbound: {
     warmup: StepOutcome;
+    idleCpuPercentOfOneCore: Record<string, number>;
     steps: CountedStep[];
     sustainedPerS: number;
     at500?: { ackP99Ms: number; visibleP50Ms: number; visibleP99Ms: number; meets: boolean };
   };
   outbound: { latency: ReplyLatencyOutcome; saturation: SaturationOutcome };
+  postgresSeqScanLeaders: Array<{ table: string; seqScans: number; seqRowsRead: number; indexScans: number }>;
   rss: Record<string, RssFigures>;
   baselines: { results: BaselineResult[]; ratios: { inboundVsRawInsert: number; inboundVsJetStreamPublish: number } };
   cpuProfiles?: string;
@@ -202,6 +245,12 @@ async function main(): Promise<void> {
     const natsPid = bench.system.infra.nats?.pid;
     const cpu = (): Promise<CpuSnapshot> => cpuSnapshot({ services: servicePids(bench), ...(pgPid ? { postmasterPid: pgPid } : {}), ...(natsPid ? { natsPid } : {}) });
 
+    // What the system burns doing nothing (pollers, heartbeats): the floor under every step's CPU figures.
+    const idleBefore = await cpu();
+    const idleT0 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const idleCpu = cpuShare(idleBefore, await cpu(), (performance.now() - idleT0) / 1000);
+    say(`idle CPU (percent of one core): ${Object.entries(idleCpu).map(([n, p]) => `${n} ${p}%`).join(', ')}`);
     say(`warm-up: ${config.warmupRate}/s for ${config.warmupS} s (not counted)`);
     const warmup = await load.run(
       { name: 'warmup', ratePerS: config.warmupRate, durationS: config.warmupS, customers: Math.ceil((config.warmupRate * config.warmupS) / config.messagesPerCustomer), counted: false },
@@ -210,6 +259,7 @@ async function main(): Promise<void> {
     const steps: CountedStep[] = [];
     for (const rate of config.rates) {
       const before = await cpu();
+      const pgBefore = await postgresCounters(bench.system.databaseUrl);
       const t0 = performance.now();
       let peakConnections = 0;
       const connectionProbe = setInterval(() => {
@@ -221,15 +271,21 @@ async function main(): Promise<void> {
       );
       clearInterval(connectionProbe);
       const share = cpuShare(before, await cpu(), (performance.now() - t0) / 1000);
+      const pgAfter = await postgresCounters(bench.system.databaseUrl);
+      const perMessage = (k: keyof PostgresCounters): number => Math.round(((pgAfter[k] - pgBefore[k]) / Math.max(1, outcome.acknowledged)) * 10) / 10;
+      const postgresPerMessage = { commits: perMessage('commits'), rowsReturned: perMessage('rowsReturned'), rowsFetched: perMessage('rowsFetched'), rowsInserted: perMessage('rowsInserted'), rowsUpdated: perMessage('rowsUpdated') };
       const why = judge(outcome);
-      const step: CountedStep = { ...outcome, passed: why.length === 0, why, cpuPercentOfOneCore: share, postgresConnections: peakConnections };
+      const step: CountedStep = { ...outcome, passed: why.length === 0, why, cpuPercentOfOneCore: share, postgresConnections: peakConnections, postgresPerMessage };
       steps.push(step);
+      say(`    Postgres per message: ${JSON.stringify(postgresPerMessage)}`);
       say(
         `  ${rate}/s: acked ${step.acknowledged}/${step.sent}, visible ${step.visible}; ack p99 ${step.ack.p99Ms} ms; ` +
           `visible p50 ${step.visibleLatency.p50Ms} ms p99 ${step.visibleLatency.p99Ms} ms — ${step.passed ? 'ok' : why.join('; ')}`,
       );
       if (!step.passed && rate >= config.alwaysRunUpTo) break;
     }
+    const seqScans = await seqScanLeaders(bench.system.databaseUrl);
+    say(`  most sequentially read tables: ${seqScans.map((t) => `${t.table} ${t.seqScans} scans/${t.seqRowsRead} rows`).join(', ')}`);
     const sustainedPerS = Math.max(0, ...steps.filter((s) => s.passed).map((s) => s.ratePerS));
     const s500 = steps.find((s) => s.ratePerS === 500);
 
@@ -272,6 +328,7 @@ async function main(): Promise<void> {
       targets: TARGETS,
       inbound: {
         warmup,
+        idleCpuPercentOfOneCore: idleCpu,
         steps,
         sustainedPerS,
         ...(s500
@@ -286,6 +343,7 @@ async function main(): Promise<void> {
           : {}),
       },
       outbound: { latency, saturation },
+      postgresSeqScanLeaders: seqScans,
       rss: rss.figures(),
       baselines: {
         results: [rawInsert, publish],

@@ -176,11 +176,14 @@ export class PostgresEventStore {
     const position = last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after;
     let behindHorizon = false;
     if (events.length < limit) {
+      // ORDER BY + LIMIT rather than EXISTS: without fresh statistics the planner costed EXISTS as a sequential
+      // scan that stops at the first match, which reads the whole table when nothing matches (the usual case).
       const blocked = (await manager.query(
-        `SELECT EXISTS (SELECT 1 FROM ${this.tables.events}
-           WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS blocked`,
-      )) as Array<{ blocked: boolean }>;
-      behindHorizon = blocked[0]?.blocked === true;
+        `SELECT transaction_id FROM ${this.tables.events}
+          WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY transaction_id LIMIT 1`,
+      )) as unknown[];
+      behindHorizon = blocked.length > 0;
     }
     return { events, position, behindHorizon };
   }

@@ -54,17 +54,27 @@ function createTablesSql(schema: string): string[] {
  *     finds the racer's events).
  *  6. pg_notify, delivered on commit.
  */
-function createAppendFunctionSql(schema: string): string[] {
+/**
+ * The events already stored under some idempotency keys. `idempotency_key IS NOT NULL` is spelled out: with the
+ * keys as a parameter (a cached generic plan) Postgres cannot prove that `= ANY (p_keys)` implies it, so without
+ * it the partial unique index is unusable and every idempotent append scanned the whole events table.
+ */
+function idempotentResultSql(schema: string, verb: 'CREATE' | 'CREATE OR REPLACE'): string {
   const t = eventStoreTables(schema);
-  const idempotentResult = `"${schema}".idempotent_result`;
-  return [
-    `CREATE FUNCTION ${idempotentResult}(p_keys text[])
+  return `${verb} FUNCTION "${schema}".idempotent_result(p_keys text[])
      RETURNS TABLE (found int, stream_version bigint, global_positions bigint[], event_ids uuid[])
      LANGUAGE sql AS $fn$
        SELECT count(*)::int, max(stream_position),
               array_agg(global_position ORDER BY global_position), array_agg(event_id ORDER BY global_position)
-       FROM ${t.events} WHERE idempotency_key = ANY (p_keys)
-     $fn$`,
+       FROM ${t.events} WHERE idempotency_key = ANY (p_keys) AND idempotency_key IS NOT NULL
+     $fn$`;
+}
+
+function createAppendFunctionSql(schema: string): string[] {
+  const t = eventStoreTables(schema);
+  const idempotentResult = `"${schema}".idempotent_result`;
+  return [
+    idempotentResultSql(schema, 'CREATE'),
     `CREATE FUNCTION ${t.appendFunction}(p_stream_id text, p_stream_type text, p_expected text, p_events jsonb)
      RETURNS TABLE (outcome text, stream_version bigint, global_positions bigint[], event_ids uuid[])
      LANGUAGE plpgsql AS $fn$
@@ -188,5 +198,19 @@ export function eventStoreMigrations(schema: string): Array<new () => MigrationI
     }
   }
   Object.defineProperty(CreateEventStore, 'name', { value: `EventStore${pascal}Create1763750000000` });
-  return [CreateEventStore];
+
+  /** Stores created before the fix get the index-friendly idempotency look-up (see idempotentResultSql). */
+  class IndexedIdempotencyLookup implements MigrationInterface {
+    readonly name = `EventStore${pascal}IndexedIdempotencyLookup1763900000000`;
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(idempotentResultSql(schema, 'CREATE OR REPLACE'));
+    }
+
+    async down(): Promise<void> {
+      // The previous body was slower, not different in result: nothing to undo.
+    }
+  }
+  Object.defineProperty(IndexedIdempotencyLookup, 'name', { value: `EventStore${pascal}IndexedIdempotencyLookup1763900000000` });
+  return [CreateEventStore, IndexedIdempotencyLookup];
 }
