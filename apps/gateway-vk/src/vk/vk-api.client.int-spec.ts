@@ -37,6 +37,28 @@ describe('VkApiClient against the VK fake', () => {
     await vk.stop();
   });
 
+  it('keeps every method of one token within VK’s 20 calls per second, in the order they were asked', async () => {
+    vk.setRateLimit({ perSecond: 20 });
+    const other = 'vk1.a.another-community-token';
+    vk.addCommunity({ id: GROUP + 1, name: 'Other shop', token: other });
+    // 45 calls at once, mixed methods, plus 5 of another token that must not wait behind them.
+    const calls = Array.from({ length: 45 }, (_, i) =>
+      i % 3 === 0
+        ? client.sendMessage(TOKEN, { peerId: USER, randomId: 1000 + i, text: `paced ${i}` })
+        : client.getUsers(TOKEN, [USER]),
+    );
+    const others = Array.from({ length: 5 }, () => client.getUsers(other, [USER]));
+    await Promise.all([...calls, ...others]);
+    expect(vk.rateLimitViolations(TOKEN)).toBe(0);
+    expect(vk.rateLimitViolations(other)).toBe(0);
+    const sent = vk.calls('messages.send').map((c) => c.params['message']);
+    expect(sent).toEqual(Array.from({ length: 15 }, (_, k) => `paced ${k * 3}`));
+    const otherCalls = vk.calls().filter((c) => c.token === other);
+    const tokenCalls = vk.calls().filter((c) => c.token === TOKEN);
+    // The other token went first: its calls did not queue behind the 45.
+    expect(Math.max(...otherCalls.map((c) => c.at))).toBeLessThan(Math.max(...tokenCalls.map((c) => c.at)));
+  });
+
   it('checks a token with groups.getById, sending it as a Bearer header with v=5.199', async () => {
     expect(await client.getCommunity(TOKEN)).toMatchObject({ id: GROUP, name: 'Shop' });
     const [call] = vk.calls('groups.getById');

@@ -2,6 +2,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ParleyError, SendErrorCodes } from '@parley/contracts';
+import { TokenPacer } from './token-pacer';
 import { mapVkApiError, mapVkTransportFailure } from './vk-api.errors';
 import type { VkMessage } from './vk-callback.types';
 
@@ -15,6 +16,8 @@ export interface VkApiClientOptions {
   timeoutMs?: number;
   /** Timeout of an upload or download (default 60 s). */
   transferTimeoutMs?: number;
+  /** API calls per second and token (VK allows 20 for a community token; default 20). */
+  requestsPerSecond?: number;
 }
 
 /** Reads `VK_API_URL` (default https://api.vk.com/method) and `VK_API_TIMEOUT_MS`; a bad value names the variable. */
@@ -93,10 +96,13 @@ export class VkApiClient {
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
   private readonly baseUrl: string;
   private readonly transferTimeoutMs: number;
+  /** Every method shares a token's budget: users.get for new customers must not push messages.send over it. */
+  private readonly pacer: TokenPacer;
 
   constructor(options: VkApiClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.transferTimeoutMs = options.transferTimeoutMs ?? 60_000;
+    this.pacer = new TokenPacer(options.requestsPerSecond ?? 20, 1000);
     this.http = axios.create({
       timeout: options.timeoutMs ?? 10_000,
       httpAgent: this.httpAgent,
@@ -116,11 +122,17 @@ export class VkApiClient {
   async call<T>(token: string, method: string, params: Params = {}): Promise<T> {
     const form = new URLSearchParams({ v: VK_API_VERSION });
     for (const [k, v] of Object.entries(params)) if (v !== undefined) form.set(k, String(v));
-    const res = await this.transport(method, () =>
-      this.http.post<unknown>(`${this.baseUrl}/${method}`, form.toString(), {
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` },
-      }),
-    );
+    const release = await this.pacer.acquire(token);
+    let res: AxiosResponse<unknown>;
+    try {
+      res = await this.transport(method, () =>
+        this.http.post<unknown>(`${this.baseUrl}/${method}`, form.toString(), {
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` },
+        }),
+      );
+    } finally {
+      release();
+    }
     const body = res.data;
     if (typeof body === 'object' && body !== null) {
       const error = (body as { error?: { error_code?: unknown; error_msg?: unknown } }).error;

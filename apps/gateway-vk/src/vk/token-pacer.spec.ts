@@ -1,0 +1,41 @@
+import { TokenPacer } from './token-pacer';
+
+describe('TokenPacer', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('lets at most N calls per key hold a slot, each until a window after its answer, the rest in order', async () => {
+    const pacer = new TokenPacer(3, 1000);
+    const started: number[] = [];
+    const all = Array.from({ length: 7 }, (_, n) =>
+      pacer.acquire('a').then((release) => {
+        started.push(n);
+        setTimeout(release, 100); // the answer comes back 100 ms later
+      }),
+    );
+    await jest.advanceTimersByTimeAsync(0);
+    expect(started).toEqual([0, 1, 2]);
+    await jest.advanceTimersByTimeAsync(1099);
+    expect(started).toEqual([0, 1, 2]); // slots free only 1000 ms after the answers (at 1100 ms)
+    await jest.advanceTimersByTimeAsync(1);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+    await jest.advanceTimersByTimeAsync(1100);
+    await Promise.all(all);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('keeps keys apart', async () => {
+    const pacer = new TokenPacer(1, 1000);
+    const order: string[] = [];
+    void pacer.acquire('a').then((release) => {
+      order.push('a1');
+      release();
+    });
+    void pacer.acquire('a').then(() => order.push('a2'));
+    void pacer.acquire('b').then(() => order.push('b1'));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['a1', 'b1']);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(order).toEqual(['a1', 'b1', 'a2']);
+  });
+});
