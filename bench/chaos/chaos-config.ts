@@ -37,6 +37,8 @@ export interface ChaosConfig {
   replay: number;
   /** VK's 20 req/s per token answered with error 6 when exceeded, as VK does (CHAOS_VK_ENFORCE_RATE_LIMIT=1); default: only counted. */
   enforceRateLimit: boolean;
+  /** How long nats-server and Postgres stay down when restarted, in seconds (CHAOS_INFRA_DOWN_S; 0 = restart at once). */
+  infraDownS: number;
   /** Keep the temp state dir and the system log (CHAOS_KEEP_STATE=1; always kept when the run fails). */
   keepState: boolean;
 }
@@ -73,6 +75,7 @@ export function chaosConfigFromEnv(): ChaosConfig {
     settleTimeoutS: envNumber('CHAOS_SETTLE_TIMEOUT_S', 600),
     disruptions: disruptionsFromEnv(),
     replay: Math.floor(envCount('CHAOS_REPLAY', 1_000)),
+    infraDownS: envCount('CHAOS_INFRA_DOWN_S', 0),
     enforceRateLimit: process.env['CHAOS_VK_ENFORCE_RATE_LIMIT'] === '1',
     keepState: process.env['CHAOS_KEEP_STATE'] === '1',
   };

@@ -116,10 +116,14 @@ async function main(): Promise<number> {
           `bot: ${bot.conversationIds.length} conversations, ${replies.filter((r) => r.accepted).length} replies accepted; VK stored ${vk.stored.size} replies`,
       );
     }, 10_000);
-    const loadDone = l.start().then(() => say(`t=${seconds(l.elapsedMs())} all ${config.messages} messages written`));
-    const disruptions = await runDisruptions(b.system, config.disruptions, loadDurationMs, () => l.elapsedMs(), say);
+    let loadEndedMs = 0;
+    const loadDone = l.start().then(() => {
+      loadEndedMs = l.elapsedMs();
+      say(`t=${seconds(loadEndedMs)} all ${config.messages} messages written`);
+    });
+    const disruptions = await runDisruptions(b.system, config.disruptions, loadDurationMs, () => l.elapsedMs(), say, config.infraDownS * 1000);
     await loadDone;
-    const loadEndedMs = l.elapsedMs();
+    const disruptionsEndedMs = l.elapsedMs();
 
     say(`waiting for the system to settle (deadline ${config.settleTimeoutS}s)`);
     let settle = await waitForSettled(b, l, bot, markers, config);
@@ -147,6 +151,7 @@ async function main(): Promise<number> {
 
     printReport(config, comparison, disruptions, unexpectedExits, settle, consoleRecord, replay, {
       loadMs: loadEndedMs,
+      disruptionsEndedMs,
       totalMs: Date.now() - processStart,
       webhookAttempts: webhooks.attempts,
       failedWebhookAttempts: webhooks.failedAttempts,
@@ -161,7 +166,7 @@ async function main(): Promise<number> {
       config,
       run: markers.run,
       machine: { cpus: os.cpus().length, loadavg: os.loadavg() },
-      durations: { loadMs: loadEndedMs, settleMs: settle.durationMs, totalMs: Date.now() - processStart },
+      durations: { loadMs: loadEndedMs, loadAndDisruptionsMs: disruptionsEndedMs, settleMs: settle.durationMs, totalMs: Date.now() - processStart },
       settled: settle.settled,
       outstanding: settle.outstanding,
       messages: {
@@ -250,6 +255,8 @@ async function waitForSettled(b: BenchSystem, load: CustomerLoad, bot: OperatorB
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   eventStore ??= await readEventStore(b.system.databaseUrl, markers);
+  // Not settled: still show what JetStream holds and what was dead-lettered (the usual reason for a loss).
+  broker = await readBroker(b.system.natsUrl).catch(() => broker);
   return { settled: false, durationMs: Date.now() - started, outstanding, eventStore, ...(broker ? { broker } : {}) };
 }
 
@@ -283,6 +290,7 @@ async function readConsoleUntilComplete(
 
 interface ReportExtras {
   loadMs: number;
+  disruptionsEndedMs: number;
   totalMs: number;
   webhookAttempts: number;
   failedWebhookAttempts: number;
@@ -345,7 +353,7 @@ function printReport(
     out.push(`DEAD LETTERS in PARLEY_DLQ: ${settle.broker.deadLetters} (${bySubject}) — messages a consumer gave up on`);
   }
   if (consoleRecord.unreadable.length > 0) out.push(`conversations console-api could not show: ${consoleRecord.unreadable.length}`);
-  out.push(`load ${seconds(extras.loadMs)}, settle ${seconds(settle.durationMs)}${settle.settled ? '' : ' (NOT settled)'}, total ${seconds(extras.totalMs)}`);
+  out.push(`load ${seconds(extras.loadMs)}, last disruption over at ${seconds(extras.disruptionsEndedMs)}, settle ${seconds(settle.durationMs)}${settle.settled ? '' : ' (NOT settled)'}, total ${seconds(extras.totalMs)}`);
   out.push('');
   out.push(`INBOUND  lost ${inT.lost}  duplicated ${inT.duplicated}`);
   out.push(`OUTBOUND lost ${outT.lost}  duplicated ${outT.duplicated}`);

@@ -18,7 +18,12 @@ export interface ConnectionOptions {
 
 /** Defaults for every durable consumer; each `@OnEvent` may override them. */
 export interface ConsumerDefaults {
-  /** Handler attempts per message before dead-lettering (default 5). */
+  /**
+   * Handler attempts per message before dead-lettering (default 40). With the default backoff (1 s doubling to a
+   * 60 s cap) that is about 35 minutes of redeliveries: long enough to ride out a restart or failover of Postgres
+   * or of a service the handler calls, so that an outage never dead-letters (loses) a message that was already
+   * acknowledged upstream. Poison (contract violations, non-retryable errors) is still dead-lettered at once.
+   */
   maxAttempts: number;
   /** Un-acked time before the server redelivers (ms, default 30 s); running handlers are kept alive with `working()`. */
   ackWaitMs: number;
@@ -53,7 +58,7 @@ export interface MessagingOptions extends ConnectionOptions {
 }
 
 export const defaultConsumer: Omit<ConsumerDefaults, 'backoff'> = {
-  maxAttempts: 5,
+  maxAttempts: 40,
   ackWaitMs: 30_000,
   concurrency: 16,
   maxAckPending: 1_000,

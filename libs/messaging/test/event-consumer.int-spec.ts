@@ -4,7 +4,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { createEnvelope, defineEvent, Headers, newCorrelation, ParleyError, Streams, type Envelope } from '@parley/contracts';
 import { waitFor } from '@parley/testing';
-import type { DeliveryContext } from '../src';
+import { defaultConsumer, type DeliveryContext } from '../src';
 import { startFixture, waitForDeadLetter, waitForSettled, type Fixture } from './messaging-fixture';
 
 class Probe {
@@ -117,6 +117,28 @@ describe('durable event consumers', () => {
     expect(dead.header.get(Headers.DLQ_SUBJECT)).toBe(def.subject);
     expect(dead.header.get(Headers.CORRELATION_ID)).toBe(envelope.correlationId);
     expect((await f.jsm.consumers.info(EVENTS, 'domain-error')).num_redelivered).toBe(0);
+  });
+
+  it('keeps redelivering through a long outage of a dependency when no maxAttempts is given', async () => {
+    // What a 30-second Postgres outage did to conversation-service's inbound consumer with the old default of 5
+    // attempts (1 + 2 + 4 + 8 s of backoff): acknowledged customer messages dead-lettered, i.e. lost. The default
+    // now covers about 35 minutes of the default backoff; here the backoff is short and the outage 12 attempts long.
+    const def = probe('outage');
+    const counts: number[] = [];
+    const outageAttempts = 12;
+    await f.host.addEventHandler(def, { durable: 'outage', backoff: { ...noJitter, initialMs: 20, multiplier: 1, maxMs: 20 } }, async (_e, d) => {
+      counts.push(d.deliveryCount);
+      if (d.deliveryCount <= outageAttempts) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    });
+    await f.publisher.publish(def, createEnvelope(def, { key: 'k', n: 1 }, newCorrelation()));
+    await waitFor(() => counts.length === outageAttempts + 1, { what: 'the delivery after the outage' });
+    await waitForSettled(f.jsm, EVENTS, 'outage');
+    expect(counts).toEqual(Array.from({ length: outageAttempts + 1 }, (_, i) => i + 1));
+    const info = await f.jsm.consumers.info(EVENTS, 'outage');
+    expect(info.config.max_deliver).toBe(defaultConsumer.maxAttempts + 2);
+    expect(defaultConsumer.maxAttempts).toBeGreaterThanOrEqual(40);
+    const dlq = await f.jsm.streams.info(Streams.DLQ.name, { subjects_filter: 'parley.dlq.outage' });
+    expect(dlq.state.subjects?.['parley.dlq.outage'] ?? 0).toBe(0);
   });
 
   it('dead-letters a message that fails every allowed attempt', async () => {

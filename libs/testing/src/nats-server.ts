@@ -102,9 +102,10 @@ export class NatsServer {
     await this.signal('SIGKILL');
   }
 
-  /** Starts the server again on the same port with the same store. */
-  async restart(): Promise<void> {
+  /** Starts the server again on the same port with the same store; `downMs` keeps it stopped that long first. */
+  async restart(options: { downMs?: number } = {}): Promise<void> {
     if (this.process && this.process.exitCode === null && this.process.signalCode === null) await this.shutdown();
+    if (options.downMs) await new Promise((resolve) => setTimeout(resolve, options.downMs));
     await this.launch();
   }
 

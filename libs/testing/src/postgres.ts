@@ -76,9 +76,13 @@ export class EmbeddedPostgres {
     return new EmbeddedPostgres(instance, port, dataDir, parent !== undefined);
   }
 
-  /** Stops the server (fast shutdown) and starts it again on the same port and data directory. */
-  async restart(): Promise<void> {
+  /**
+   * Stops the server (fast shutdown) and starts it again on the same port and data directory; `downMs` keeps it
+   * stopped that long first (an outage, e.g. a failover, rather than a quick restart).
+   */
+  async restart(options: { downMs?: number } = {}): Promise<void> {
     await this.instance.stop();
+    if (options.downMs) await new Promise((resolve) => setTimeout(resolve, options.downMs));
     await this.instance.start();
   }
 

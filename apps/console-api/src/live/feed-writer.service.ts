@@ -18,6 +18,7 @@ import {
   decideSettlement,
   deadLetterHeaders,
   defaultBackoff,
+  defaultConsumer,
   ensureDurableConsumer,
   JetStreamPublisher,
   MessagingConnection,
@@ -32,7 +33,8 @@ import { LiveHub } from './live-hub.service';
 
 export const FEED_DURABLE = 'console-api-feed';
 const CONVERSATION_SUBJECTS = 'parley.conversation.>';
-const MAX_ATTEMPTS = 5;
+/** Like every consumer: enough redeliveries to ride out a Postgres restart without dead-lettering (losing) an event. */
+const MAX_ATTEMPTS = defaultConsumer.maxAttempts;
 /** Most events written in one feed transaction. */
 const MAX_BATCH = 256;
 
