@@ -193,7 +193,16 @@ export class CallbackLoad {
   }
 }
 
-function post(agent: Agent, url: string, body: string): Promise<{ status: number; body: string; error?: string }> {
+/**
+ * One POST. A keep-alive socket the server closed just as we reused it fails with ECONNRESET before the request was
+ * read: that one is sent again at once (VK itself retries any callback that was not answered `ok`).
+ */
+async function post(agent: Agent, url: string, body: string): Promise<{ status: number; body: string; error?: string }> {
+  const first = await postOnce(agent, url, body);
+  return first.retryable ? postOnce(agent, url, body) : first;
+}
+
+function postOnce(agent: Agent, url: string, body: string): Promise<{ status: number; body: string; error?: string; retryable?: boolean }> {
   return new Promise((resolve) => {
     const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 60_000 }, (res) => {
       const chunks: Buffer[] = [];
@@ -202,7 +211,9 @@ function post(agent: Agent, url: string, body: string): Promise<{ status: number
       res.on('error', (err) => resolve({ status: 0, body: '', error: err.message }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout after 60 s')));
-    req.on('error', (err) => resolve({ status: 0, body: '', error: err.message }));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      resolve({ status: 0, body: '', error: err.message, retryable: req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') }),
+    );
     req.end(body);
   });
 }

@@ -24,6 +24,26 @@ describe('TokenPacer', () => {
     expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
+  it('starts a waiting higher-priority call before earlier lower-priority ones', async () => {
+    const pacer = new TokenPacer(1, 1000);
+    const order: string[] = [];
+    const take = (name: string, priority: number) =>
+      pacer.acquire('a', priority).then((release) => {
+        order.push(name);
+        release();
+      });
+    void take('profile 1', 0);
+    void take('profile 2', 0);
+    void take('profile 3', 0);
+    void take('reply', 1);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['profile 1']);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(order).toEqual(['profile 1', 'reply']);
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(order).toEqual(['profile 1', 'reply', 'profile 2', 'profile 3']);
+  });
+
   it('keeps keys apart', async () => {
     const pacer = new TokenPacer(1, 1000);
     const order: string[] = [];

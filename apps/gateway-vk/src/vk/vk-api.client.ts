@@ -85,6 +85,9 @@ export interface VkUploadInput {
 
 type Params = Record<string, string | number | undefined>;
 
+/** Methods on the way of a reply to a customer: they go before profile look-ups and backfill when a token is busy. */
+const SENDING_METHODS = new Set(['messages.send', 'photos.getMessagesUploadServer', 'photos.saveMessagesPhoto', 'docs.getMessagesUploadServer', 'docs.save']);
+
 /**
  * VK API client. The token is passed per call (one gateway serves many communities) in the `Authorization`
  * header, never in URLs, never in error messages or details, and raw axios errors (whose config holds the
@@ -122,7 +125,7 @@ export class VkApiClient {
   async call<T>(token: string, method: string, params: Params = {}): Promise<T> {
     const form = new URLSearchParams({ v: VK_API_VERSION });
     for (const [k, v] of Object.entries(params)) if (v !== undefined) form.set(k, String(v));
-    const release = await this.pacer.acquire(token);
+    const release = await this.pacer.acquire(token, SENDING_METHODS.has(method) ? 1 : 0);
     let res: AxiosResponse<unknown>;
     try {
       res = await this.transport(method, () =>
