@@ -527,6 +527,39 @@ describe('live', () => {
     live.ws.close();
   });
 
+  it('retries, never dead-letters, an event of a conversation its owner does not know yet', async () => {
+    // conversation-service answers GetConversation from its read model, which can trail the events it published
+    // (seen in the chaos run right after a Postgres restart): NOT_FOUND twice, then the conversation.
+    const admin = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const live = await openLive(admin);
+    const lineId = randomUUID();
+    const lagging = randomUUID();
+    let asked = 0;
+    answer(GetConversationV1.subject, (data) => {
+      if (data['conversationId'] !== lagging) return ok(conversation(String(data['conversationId']), lineId, randomUUID()));
+      asked++;
+      return asked <= 2 ? fail('NOT_FOUND') : ok(conversation(lagging, lineId, randomUUID()));
+    });
+    const deadSubject = deadLetterSubject(FEED_DURABLE);
+    const deadLetters = async (): Promise<number> => {
+      const info = await stand.request(`$JS.API.STREAM.INFO.PARLEY_DLQ`, JSON.stringify({ subjects_filter: deadSubject }));
+      return (JSON.parse(info.string()) as { state: { subjects?: Record<string, number> } }).state.subjects?.[deadSubject] ?? 0;
+    };
+    const before = await deadLetters();
+    await publish(MessageAppendedV1, {
+      conversationId: lagging, messageId: randomUUID(), direction: 'inbound', author: { kind: 'contact' }, text: 'read model lags',
+      attachments: [], sentAt: new Date().toISOString(),
+    });
+    await waitFor(() => live.frames.some((f) => f.conversationId === lagging && f.data['text'] === 'read model lags'), {
+      what: 'the message once its conversation is known',
+      timeoutMs: 20_000,
+    });
+    expect(asked).toBe(3);
+    expect(live.frames.find((f) => f.conversationId === lagging)?.lineId).toBe(lineId);
+    expect(await deadLetters()).toBe(before);
+    live.ws.close();
+  });
+
   it('refuses a socket without a valid token', async () => {
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/live?access_token=nope`);
     const status = await new Promise<number | undefined>((resolve) => {

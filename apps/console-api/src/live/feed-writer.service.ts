@@ -1,11 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import {
+  CommonErrorCodes,
   ContactProfileUpdatedV1,
   ConversationEvents,
   decodeEnvelope,
   GetConversationV1,
   LineChangedV1,
+  ParleyError,
   Streams,
   causedBy,
   deadLetterSubject,
@@ -32,6 +34,8 @@ import { FeedRepository } from './feed.repository';
 import { LiveHub } from './live-hub.service';
 
 export const FEED_DURABLE = 'console-api-feed';
+/** Error code of a conversation event whose conversation its owner does not know yet (retried). */
+export const CONVERSATION_NOT_YET_KNOWN = 'CONVERSATION_NOT_YET_KNOWN';
 const CONVERSATION_SUBJECTS = 'parley.conversation.>';
 /** Like every consumer: enough redeliveries to ride out a Postgres restart without dead-lettering (losing) an event. */
 const MAX_ATTEMPTS = defaultConsumer.maxAttempts;
@@ -190,9 +194,9 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
       const conversationId = (envelope.data as { conversationId: string }).conversationId;
       if (where.has(conversationId)) continue;
       // Opened before this feed existed (or its event expired from the stream): ask the owner once.
-      const view = await this.requests.request(GetConversationV1, { conversationId }, causedBy(envelope));
-      where.set(conversationId, { lineId: view.lineId, contactId: view.contactId });
-      await this.feed.rememberConversations([{ conversationId, lineId: view.lineId, contactId: view.contactId }]);
+      const view = await this.lookUp(conversationId, envelope);
+      where.set(conversationId, view);
+      await this.feed.rememberConversations([{ conversationId, ...view }]);
     }
     const rows: NewFeedRow[] = envelopes.map((envelope) => {
       const conversationId = (envelope.data as { conversationId: string }).conversationId;
@@ -221,8 +225,7 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
       where = await this.feed.conversationLine(data.conversationId);
       if (!where) {
         // Opened before this feed existed (or its event expired from the stream): ask the owner once.
-        const view = await this.requests.request(GetConversationV1, { conversationId: data.conversationId }, causedBy(envelope));
-        where = { lineId: view.lineId, contactId: view.contactId };
+        where = await this.lookUp(data.conversationId, envelope);
         await this.feed.rememberConversation(data.conversationId, where.lineId, where.contactId);
       }
     }
@@ -235,6 +238,28 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
       lineIds: [where.lineId],
       data: envelope.data as Record<string, unknown>,
     });
+  }
+
+  /**
+   * The line and contact of a conversation this feed has not seen opened, from its owner. conversation-service
+   * answers from its read model, which can trail the events it already published, and a ConversationOpened whose
+   * write failed here comes back later than the events behind it: NOT_FOUND means "not yet" and is retried like any
+   * transient fault, never a reason to dead-letter the event (the chaos run lost a MessageAppended from the live
+   * feed that way right after a Postgres restart).
+   */
+  private async lookUp(conversationId: string, envelope: Envelope<object>): Promise<{ lineId: string; contactId: string }> {
+    try {
+      const view = await this.requests.request(GetConversationV1, { conversationId }, causedBy(envelope));
+      return { lineId: view.lineId, contactId: view.contactId };
+    } catch (err: unknown) {
+      if (err instanceof ParleyError && err.code === CommonErrorCodes.NOT_FOUND) {
+        throw new ParleyError(CONVERSATION_NOT_YET_KNOWN, `conversation ${conversationId} is not known to its owner yet`, {
+          retryable: true,
+          cause: err,
+        });
+      }
+      throw err;
+    }
   }
 
   @OnEvent(ContactProfileUpdatedV1, { durable: 'console-api-contact-profiles', concurrency: 1 })
