@@ -145,7 +145,15 @@ async function main(): Promise<number> {
 
     const webhooks = readWebhooks(b.vk, markers, customerDeliveries);
     const vk = readVk(b.vk, b.groupId, b.token, markers);
-    const comparison = compareRecords({ load: l, replies: bot.replies, webhooks, eventStore: settle.eventStore, console: consoleRecord, vk });
+    const comparison = compareRecords({
+      load: l,
+      replies: bot.replies,
+      live: { inbound: bot.liveInbound, outbound: bot.liveOutbound },
+      webhooks,
+      eventStore: settle.eventStore,
+      console: consoleRecord,
+      vk,
+    });
     const botStats = bot.snapshot();
     await bot.stop();
 
@@ -237,6 +245,8 @@ async function waitForSettled(b: BenchSystem, load: CustomerLoad, bot: OperatorB
       const vk = readVk(b.vk, b.groupId, b.token, markers);
       const notAtVk = accepted.filter((r) => vk.stored.get(r.marker) === 0).length;
       if (notAtVk > 0) outstanding.push(`${notAtVk} accepted replies not at VK`);
+      const notLive = acked.filter((m) => bot.liveInbound.get(m.marker) === 0).length + accepted.filter((r) => bot.liveOutbound.get(r.marker) === 0).length;
+      if (notLive > 0) outstanding.push(`${notLive} messages/replies not (yet) on the live socket`);
       if (outstanding.length === 0) {
         broker = await readBroker(b.system.natsUrl);
         if (broker.pending + broker.ackPending > 0) outstanding.push(`JetStream: ${broker.pending} pending, ${broker.ackPending} unacknowledged`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LiveSocket, type ConsoleApiClient, type LiveFrame } from '@parley/tools';
-import type { Markers } from './markers';
+import { Tally, type Markers } from './markers';
 
 /** One reply of the bot: created once per conversation, retried with the same id until console-api takes it. */
 export interface BotReply {
@@ -53,6 +53,9 @@ const QUEUE_POLL_MS = 5_000;
  */
 export class OperatorBot {
   readonly replies = new Map<string, BotReply>();
+  /** Markers of customer messages (MessageAppended) and replies (ReplyRequested) in the frames the socket received. */
+  readonly liveInbound = new Tally();
+  readonly liveOutbound = new Tally();
   private readonly work = new Map<string, Work>();
   private readonly seenLive = new Set<string>();
   private readonly queue: Work[] = [];
@@ -157,6 +160,11 @@ export class OperatorBot {
   private onFrame(frame: LiveFrame): void {
     this.stats.liveFrames++;
     if (this.lastSeq === undefined || frame.seq > this.lastSeq) this.lastSeq = frame.seq;
+    const text = typeof frame.data['text'] === 'string' ? frame.data['text'] : undefined;
+    const inbound = frame.type === 'MessageAppended' ? this.markers.inboundIn(text) : undefined;
+    const outbound = frame.type === 'ReplyRequested' ? this.markers.outboundIn(text) : undefined;
+    if (inbound) this.liveInbound.add(inbound);
+    if (outbound) this.liveOutbound.add(outbound);
     if (!frame.conversationId || (frame.lineId !== undefined && frame.lineId !== this.lineId)) return;
     if (frame.type === 'ConversationOpened' || frame.type === 'ConversationReopened' || frame.type === 'MessageAppended') {
       this.seenLive.add(frame.conversationId);

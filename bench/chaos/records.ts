@@ -302,6 +302,8 @@ function compare(record: string, expected: readonly string[], tally: Tally, exam
 export interface AllRecords {
   load: CustomerLoad;
   replies: ReadonlyMap<string, BotReply>;
+  /** What the operator's live socket showed (MessageAppended / ReplyRequested frames) per marker. */
+  live: { inbound: Tally; outbound: Tally };
   webhooks: WebhookRecord;
   eventStore: EventStoreRecord;
   console: ConsoleRecord;
@@ -316,6 +318,7 @@ export function compareRecords(r: AllRecords): Comparison {
     compare('1 webhooks acknowledged (VK fake)', written, r.webhooks.acknowledged, examples, true, 'lost = written by a customer, never acknowledged'),
     compare('2 event store (MessageAppended in)', acknowledged, r.eventStore.inbound, examples),
     compare('3 console API conversation logs', acknowledged, r.console.inbound, examples),
+    compare('+ live socket (operator frames)', acknowledged, r.live.inbound, examples),
   ];
   const accepted = [...r.replies.values()].filter((b) => b.accepted);
   const acceptedMarkers = accepted.map((b) => b.marker);
@@ -331,6 +334,7 @@ export function compareRecords(r: AllRecords): Comparison {
     compare('2 event store (reply + its echo)', acceptedMarkers, echoes, examples, true, 'duplicated = the VK echo of the reply appended as another message'),
     compare('2 event store (ReplyDelivered/Failed)', acceptedMarkers, byReplyId, examples, true, 'lost = the reply stays pending; duplicated = two outcomes'),
     compare('3 console API conversation logs', acceptedMarkers, r.console.outbound, examples),
+    compare('+ live socket (operator frames)', acceptedMarkers, r.live.outbound, examples),
     compare('4 VK messages stored (customer sees)', acceptedMarkers, r.vk.stored, examples),
     compare('4 VK messages.send answered ok', acceptedMarkers, r.vk.okCalls, examples, false, 'repeats with the same random_id are de-duplicated by VK: information only'),
   ];
