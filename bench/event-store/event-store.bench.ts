@@ -15,6 +15,7 @@ import {
   type StoredEvent,
 } from '@parley/event-store';
 import { EmbeddedPostgres, createDatabase, dropDatabase } from '@parley/testing';
+import { machineInfo } from '../lib/machine';
 import { newHistogram, summarize as latency, type LatencySummary } from '../lib/histogram';
 import { eventPayload as payload, RAW_INSERT_SQL, RAW_TABLE_SQL, rawInsertParams } from '../lib/raw-insert';
 
@@ -371,11 +372,7 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? 'unknown',
-        totalMemMb: Math.round(os.totalmem() / 2 ** 20),
-        loadAverage: os.loadavg(),
-        node: process.version,
+        ...machineInfo(),
         postgres,
         embeddedPostgres: pg !== undefined,
       },

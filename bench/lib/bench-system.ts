@@ -1,9 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, VkFake } from '@parley/testing';
-import { ConsoleApiClient, startSystem, type RunningSystem, type SystemPorts, type SystemProcessName } from '@parley/tools';
+import { VkFake } from '@parley/testing';
+import { ConsoleApiClient, freeSystemPorts, startSystem, type RunningSystem, type SystemProcessName } from '@parley/tools';
 
 /** The repository root, seen from the compiled file (dist/bench/lib/bench-system.js). */
 export const repoRoot = path.resolve(__dirname, '../../..');
@@ -63,16 +63,7 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
   const logFile = path.join(stateDir, 'system.log');
   const log: WriteStream = createWriteStream(logFile);
   const vk = await VkFake.start({ callbackRetry: { maxRetries: 0, timeoutMs: 30_000, ...options.callbackRetry } });
-  const ports: Partial<SystemPorts> = {
-    consoleApi: await freePort(),
-    gatewayVk: await freePort(),
-    conversationService: await freePort(),
-    contactService: await freePort(),
-    routingService: await freePort(),
-    outboundDispatcher: await freePort(),
-    nats: await freePort(),
-    postgres: await freePort(),
-  };
+  const ports = await freeSystemPorts({ infra: true });
   options.say(`starting the system (state and logs in ${stateDir})`);
   let system: RunningSystem;
   try {
@@ -145,7 +136,6 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
 
 /** Resident set size of a process in bytes (Linux /proc), or undefined when it is gone. */
 export async function rssOf(pid: number): Promise<number | undefined> {
-  const { readFile } = await import('node:fs/promises');
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Histogram } from 'hdr-histogram-js';
 import type { VkFake } from '@parley/testing';
 import type { LiveFrame, LiveSocket } from '@parley/tools';
+import { ConditionWaiter } from '../lib/condition-waiter';
 import { newHistogram, summarize, type LatencySummary } from '../lib/histogram';
 
 /** One step of load: an open-loop rate for a duration, spread over fresh customers. */
@@ -43,7 +44,6 @@ export interface StepOutcome {
 
 interface Pending {
   scheduledAt: number;
-  acked: boolean;
   seen: number;
 }
 
@@ -65,7 +65,7 @@ export class CallbackLoad {
   private visibleCount = 0;
   private duplicates = 0;
   private counting = false;
-  private waiter: { count: number; resolve: () => void } | undefined;
+  private readonly visible = new ConditionWaiter();
 
   constructor(
     private readonly vk: VkFake,
@@ -115,7 +115,7 @@ export class CallbackLoad {
     const sendWindowMs = performance.now() - start;
     const lastDue = start + (total - 1) * intervalMs;
     await Promise.all([...inFlight]);
-    await this.visibleAtLeast(acknowledged, drainTimeoutMs);
+    await this.visible.until(() => this.visibleCount >= acknowledged, drainTimeoutMs);
     const drainMs = performance.now() - lastDue;
     this.counting = false;
     return {
@@ -137,25 +137,6 @@ export class CallbackLoad {
     };
   }
 
-  /** Resolves when `count` messages of the step were seen on the live socket, or after `timeoutMs`. */
-  private visibleAtLeast(count: number, timeoutMs: number): Promise<void> {
-    if (this.visibleCount >= count) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        resolve();
-      }, timeoutMs);
-      this.waiter = {
-        count,
-        resolve: () => {
-          clearTimeout(timer);
-          this.waiter = undefined;
-          resolve();
-        },
-      };
-    });
-  }
-
   close(): void {
     this.agent.destroy();
   }
@@ -163,12 +144,10 @@ export class CallbackLoad {
   private async send(tag: string, customer: number, due: number): Promise<string> {
     const { message } = await this.vk.writeAsCustomer({ groupId: this.groupId, userId: customer, text: `bench:${tag} Hello! Where is my order? It was due yesterday.`, deliver: false });
     const body = JSON.stringify(this.vk.envelope(this.groupId, 'message_new', { message: { ...message, out: 0 }, client_info: CLIENT_INFO }));
-    this.pending.set(tag, { scheduledAt: due, acked: false, seen: 0 });
+    this.pending.set(tag, { scheduledAt: due, seen: 0 });
     const answer = await post(this.agent, this.webhookUrl, body);
     const done = performance.now();
     if (answer.status === 200 && answer.body === 'ok') {
-      const entry = this.pending.get(tag);
-      if (entry) entry.acked = true;
       if (this.counting) this.ackHistogram.recordValue(Math.max(1, Math.round((done - due) * 1000)));
       return 'ok';
     }
@@ -188,7 +167,7 @@ export class CallbackLoad {
       return;
     }
     this.visibleCount++;
-    if (this.waiter && this.visibleCount >= this.waiter.count) this.waiter.resolve();
+    this.visible.check();
     if (this.counting) this.visibleHistogram.recordValue(Math.max(1, Math.round((performance.now() - entry.scheduledAt) * 1000)));
   }
 }

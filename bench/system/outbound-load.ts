@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { VkFake } from '@parley/testing';
 import type { ConsoleApiClient } from '@parley/tools';
+import { ConditionWaiter } from '../lib/condition-waiter';
 import { newHistogram, summarize, type LatencySummary } from '../lib/histogram';
 
 /** VK's limit: 20 requests per second per community token (reference/messenger-protocols.md). */
@@ -46,7 +47,7 @@ export class OutboundLoad {
   private readonly sentAt = new Map<string, number>();
   private readonly received = new Map<string, { at: number; count: number; order: number }>();
   private calls = 0;
-  private waiter: { tags: readonly string[]; resolve: () => void } | undefined;
+  private readonly arrivals = new ConditionWaiter();
 
   constructor(
     private readonly vk: VkFake,
@@ -60,7 +61,7 @@ export class OutboundLoad {
       const seen = this.received.get(tag);
       if (seen) seen.count++;
       else this.received.set(tag, { at: performance.now(), count: 1, order: this.calls++ });
-      if (this.waiter && this.waiter.tags.every((t) => this.received.has(t))) this.waiter.resolve();
+      this.arrivals.check();
     });
   }
 
@@ -99,7 +100,7 @@ export class OutboundLoad {
       );
     });
     await Promise.all(posts);
-    await this.allReceived(tags, timeoutMs);
+    await this.arrivals.until(() => tags.every((t) => this.received.has(t)), timeoutMs);
     const latency = newHistogram();
     let delivered = 0;
     for (const tag of tags) {
@@ -129,7 +130,7 @@ export class OutboundLoad {
         }
       }),
     );
-    await this.allReceived(all, timeoutMs);
+    await this.arrivals.until(() => all.every((t) => this.received.has(t)), timeoutMs);
     const got = all.map((t) => this.received.get(t)).filter((r): r is { at: number; count: number; order: number } => r !== undefined);
     const times = got.map((r) => r.at).sort((a, b) => a - b);
     const first = times[0] ?? 0;
@@ -153,23 +154,5 @@ export class OutboundLoad {
       outOfOrderConversations: outOfOrder,
       seconds: Math.round(seconds * 10) / 10,
     };
-  }
-
-  private allReceived(tags: readonly string[], timeoutMs: number): Promise<void> {
-    if (tags.every((t) => this.received.has(t))) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        resolve();
-      }, timeoutMs);
-      this.waiter = {
-        tags,
-        resolve: () => {
-          clearTimeout(timer);
-          this.waiter = undefined;
-          resolve();
-        },
-      };
-    });
   }
 }

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { LiveSocket, type SystemProcessName } from '@parley/tools';
 import { envNumber, envNumbers, repoRoot, startBenchSystem, type BenchSystem } from '../lib/bench-system';
+import { machineInfo } from '../lib/machine';
 import { jetStreamPublishBaseline, rawInsertBaseline, type BaselineResult } from './baselines';
 import { CallbackLoad, type StepOutcome } from './callback-load';
 import { OutboundLoad, type ReplyLatencyOutcome, type SaturationOutcome } from './outbound-load';
@@ -316,11 +317,7 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? 'unknown',
-        totalMemMb: Math.round(os.totalmem() / 2 ** 20),
-        loadAverageAtEnd: os.loadavg(),
-        node: process.version,
+        ...machineInfo(),
         localNats: bench.system.infra.nats !== undefined,
         embeddedPostgres: bench.system.infra.postgres !== undefined,
       },

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { createTestDatabase, freePort, startTestNats, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
-import { startSystem, type RunningSystem, type SystemPorts } from '../up/src/start-system';
+import { createTestDatabase, startTestNats, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
+import { freeSystemPorts, startSystem, type RunningSystem } from '../up/src/start-system';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, type BrowserSession } from './browser/chromium';
 import { ConsoleApiClient, type ApiChannel } from './browser/console-api-client';
 import { ScreenshotRecorder } from './browser/screenshots';
@@ -241,17 +241,6 @@ describeWithChromium(suiteTitle, () => {
     60_000,
   );
 });
-
-async function freeSystemPorts(): Promise<Partial<SystemPorts>> {
-  return {
-    consoleApi: await freePort(),
-    gatewayVk: await freePort(),
-    conversationService: await freePort(),
-    contactService: await freePort(),
-    routingService: await freePort(),
-    outboundDispatcher: await freePort(),
-  };
-}
 
 async function expectAttribute(locator: Locator, name: string, value: string, what: string): Promise<void> {
   await locator.first().waitFor();

@@ -10,8 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, freePort, startTestNats, TINY_PNG, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
-import { startSystem, type RunningSystem, type SystemPorts } from '../up/src/start-system';
+import { createTestDatabase, startTestNats, TINY_PNG, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
+import { freeSystemPorts, startSystem, type RunningSystem } from '../up/src/start-system';
 import { buildPrivateDist, type PrivateBuild } from './private-build';
 import { ConsoleApiClient, LiveSocket, type ApiErrorBody } from './system-client';
 
@@ -134,14 +134,7 @@ beforeAll(async () => {
   stateDir = await mkdtemp(path.join(tmpdir(), 'parley-e2e-'));
   logStream = createWriteStream(path.join(stateDir, 'system.log'));
   [nats, db, vk] = await Promise.all([startTestNats(), createTestDatabase('parley_e2e'), VkFake.start({ callbackRetry: { maxRetries: 3, delayMs: 50 } })]);
-  const ports: Partial<SystemPorts> = {
-    consoleApi: await freePort(),
-    gatewayVk: await freePort(),
-    conversationService: await freePort(),
-    contactService: await freePort(),
-    routingService: await freePort(),
-    outboundDispatcher: await freePort(),
-  };
+  const ports = await freeSystemPorts();
   const output: string[] = [];
   system = await startSystem({
     root,

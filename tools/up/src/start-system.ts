@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { provisionStreams, MessagingConnection, type MessagingLogger } from '@parley/messaging';
+import { freePort } from '@parley/testing';
 import { startLocalInfra, type LocalInfra } from './local-infra';
 import { loadLocalSecrets, type LocalSecrets } from './local-secrets';
 import { ServiceProcess, type ServiceSpec } from './service-process';
@@ -34,6 +35,26 @@ export const DEFAULT_PORTS: SystemPorts = {
   nats: 14222,
   postgres: 15432,
 };
+
+/**
+ * Free ports for every service (and, with `infra`, for the local nats-server and Postgres), so that a test or a
+ * benchmark can run the system beside `npm run up`.
+ */
+export async function freeSystemPorts(options: { infra?: boolean } = {}): Promise<Partial<SystemPorts>> {
+  const ports: Partial<SystemPorts> = {
+    consoleApi: await freePort(),
+    gatewayVk: await freePort(),
+    conversationService: await freePort(),
+    contactService: await freePort(),
+    routingService: await freePort(),
+    outboundDispatcher: await freePort(),
+  };
+  if (options.infra) {
+    ports.nats = await freePort();
+    ports.postgres = await freePort();
+  }
+  return ports;
+}
 
 export interface StartSystemOptions {
   /** Repository root (where `node_modules` and the build output live). */
