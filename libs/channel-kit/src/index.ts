@@ -1,1 +1,3 @@
 export * from './attachment-store';
+export * from './adapter';
+export * from './gateway';

@@ -1,0 +1,2 @@
+export { GatewayConfig } from './gateway.config';
+export type { GatewayDefinition, MigrationClass } from './gateway-definition';
