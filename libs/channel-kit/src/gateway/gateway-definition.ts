@@ -1,4 +1,5 @@
 import type { ChannelType } from '@parley/contracts';
+import type { AdvisoryLockKey } from '@parley/service-kit';
 import type { PinoLogger } from '@parley/observability';
 import type { MigrationInterface } from 'typeorm';
 import type { ChannelAdapter } from '../adapter/channel-adapter';
@@ -29,4 +30,6 @@ export interface GatewayDefinition<TConfig extends GatewayConfig = GatewayConfig
    * Existing gateways keep their history here (gateway-vk's original tables, then their move onto the kit's).
    */
   migrations?: readonly MigrationClass[];
+  /** Advisory lock keys of the migrations and of the outbox relay lease (default `<schema>:migrations`, `<schema>:outbox`). */
+  lockKeys?: { migrations?: AdvisoryLockKey; outboxLease?: AdvisoryLockKey };
 }
