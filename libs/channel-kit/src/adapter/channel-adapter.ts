@@ -8,6 +8,7 @@ import type {
   CustomerUnblockedChannel,
   ExternalReplyReceived,
   MessageReceived,
+  ReplyReceiptReceived,
   SendReply,
 } from '@parley/contracts';
 import type { ChannelCapabilities } from './channel-capabilities';
@@ -113,7 +114,9 @@ export type InboundItem =
       echoOfSendKey?: string;
     }
   | { kind: 'customer-blocked'; fact: CustomerBlockedChannel; alsoKnownAs?: string[] }
-  | { kind: 'customer-unblocked'; fact: CustomerUnblockedChannel; alsoKnownAs?: string[] };
+  | { kind: 'customer-unblocked'; fact: CustomerUnblockedChannel; alsoKnownAs?: string[] }
+  /** The messenger's receipt for a message Parley sent (Viber delivered / seen / failed). */
+  | { kind: 'reply-receipt'; fact: ReplyReceiptReceived; alsoKnownAs?: string[] };
 
 /** What the kit lends an adapter while it sends. */
 export interface SendTools {
@@ -186,6 +189,9 @@ export interface ChannelAdapter<TSettings extends object = Record<string, unknow
 
   /** Turns a `MediaToFetch.fileId` into a download URL (Telegram getFile). */
   resolveMedia?(connection: ChannelConnection<TSettings, TSecrets>, fileId: string): Promise<{ url: string; size?: number }>;
+
+  /** A link customers open to start a chat with the account (Viber's deep link), shown in the channel view. */
+  customerLink?(settings: Record<string, unknown>): string | undefined;
 
   /** Releases clients (keep-alive agents, timers) at shutdown. */
   close?(): void | Promise<void>;
