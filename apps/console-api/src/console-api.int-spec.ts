@@ -372,7 +372,7 @@ describe('REST → NATS', () => {
     const replied = await http('POST', `/api/conversations/${mine.id}/replies`, olga, { id: replyId, text: 'Hello' });
     expect(replied.status).toBe(202);
     expect(replied.json).toMatchObject({ id: replyId, status: 'pending' });
-    expect(lastCall('parley.conversation-service.reply.v1')?.data).toEqual({ conversationId: mine.id, replyId, operatorId: olgaId, text: 'Hello', attachments: [] });
+    expect(lastCall('parley.conversation-service.reply.v1')?.data).toEqual({ conversationId: mine.id, replyId, operatorId: olgaId, operatorName: 'Rest', text: 'Hello', attachments: [] });
     for (const [code, status] of Object.entries(statusByCode)) {
       replyCode = code;
       expect([code, (await http('POST', `/api/conversations/${mine.id}/replies`, olga, { id: replyId, text: 'x' })).status]).toEqual([code, status]);

@@ -109,7 +109,7 @@ export class ConversationsService {
     const attachments = await this.attachments.refs(reply.attachmentIds ?? []);
     return this.requests.request(
       RequestReplyV1,
-      { conversationId, replyId: reply.id, operatorId: operator.id, text: reply.text ?? '', attachments },
+      { conversationId, replyId: reply.id, operatorId: operator.id, operatorName: operator.name, text: reply.text ?? '', attachments },
       newCorrelation(),
     );
   }

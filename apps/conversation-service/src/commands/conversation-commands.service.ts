@@ -47,10 +47,10 @@ export class ConversationCommandsService {
   }
 
   async reply(envelope: Envelope<RequestReply>): Promise<MessageView> {
-    const { conversationId, replyId, operatorId, text, attachments } = envelope.data;
+    const { conversationId, replyId, operatorId, text, attachments, operatorName } = envelope.data;
     await this.conversations.handle(conversationId, (state) =>
       // The reply id is the idempotency key too: the same id can never become a second ReplyRequested.
-      this.toAppend(decideReply(state, { conversationId, replyId, operatorId, text, attachments }), envelope, `reply:${replyId}`),
+      this.toAppend(decideReply(state, { conversationId, replyId, operatorId, text, attachments, ...(operatorName === undefined ? {} : { operatorName }) }), envelope, `reply:${replyId}`),
     );
     const message = messagesOfStream(await this.conversations.readStream(conversationId)).find((m) => m.id === replyId);
     if (!message) {

@@ -88,6 +88,13 @@ describe('conversation decide/evolve', () => {
     expect(codeOf(() => decideReply(state, reply(ids.ann, '  ')))).toBe('EMPTY_REPLY');
   });
 
+  it('carries the operator’s name into ReplyRequested when given (Viber shows it as the sender)', () => {
+    const [named] = decideReply(given(...accepted()), { ...reply(), operatorName: 'Ann Lee' });
+    expect(named?.data).toMatchObject({ operatorName: 'Ann Lee' });
+    const [unnamed] = decideReply(given(...accepted()), reply());
+    expect(unnamed?.data).not.toHaveProperty('operatorName');
+  });
+
   it('refuses replies while the customer blocks the channel, and again after they allow it', () => {
     const blocked = decideBlock(given(...accepted()), ids.conversation, true);
     expect(codeOf(() => decideReply(given(...accepted(), ...blocked), reply()))).toBe('RECIPIENT_BLOCKED');

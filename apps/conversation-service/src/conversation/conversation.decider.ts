@@ -203,7 +203,7 @@ export function decideAccept(
 
 export function decideReply(
   state: ConversationState,
-  command: { conversationId: string; replyId: string; operatorId: string; text: string; attachments: AttachmentRef[] },
+  command: { conversationId: string; replyId: string; operatorId: string; text: string; attachments: AttachmentRef[]; operatorName?: string },
 ): ConversationEvent[] {
   const conversation = existing(state, command.conversationId);
   if (conversation.replies.has(command.replyId)) return []; // the same reply sent again: already requested
@@ -232,6 +232,7 @@ export function decideReply(
         externalChatId: conversation.externalChatId,
         text: command.text,
         attachments: command.attachments,
+        ...(command.operatorName === undefined ? {} : { operatorName: command.operatorName }),
       },
     },
   ];

@@ -187,6 +187,12 @@ export class ReplyRequested extends ConversationFact {
   @ValidateNested({ each: true })
   @Type(() => AttachmentRef)
   attachments!: AttachmentRef[];
+
+  /** The operator's display name, for messengers that can show it as the sender (Viber `sendAsOperator`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  operatorName?: string;
 }
 
 export const ReplyRequestedV1 = defineEvent({

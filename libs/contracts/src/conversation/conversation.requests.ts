@@ -159,6 +159,12 @@ export class RequestReply extends ConversationRef {
   @ValidateNested({ each: true })
   @Type(() => AttachmentRef)
   attachments!: AttachmentRef[];
+
+  /** The operator's display name, for messengers that can show it as the sender (Viber `sendAsOperator`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  operatorName?: string;
 }
 
 export const RequestReplyV1 = defineRequest({
