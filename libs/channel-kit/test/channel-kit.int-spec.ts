@@ -12,6 +12,8 @@ import {
 import { MessagingConnection, RequestClient, type MessagingLogger } from '@parley/messaging';
 import { createLogger, loadConfig, runService, type RunningService } from '@parley/observability';
 import { createTestDatabase, freePort, startTestNats, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
+import { credentialBinding } from '../src/channels';
+import { SecretBox } from '../src/crypto/secret-box';
 import { configureGatewayApp, createGatewayModule } from '../src/gateway';
 import { sign, TestGatewayConfig, testGateway } from './signed-test.adapter';
 import { TestMessengerFake } from './test-messenger.fake';
@@ -22,6 +24,7 @@ const requests = GatewayRequestsByType.viber;
 const TOKEN = 'auth-token-PLAINTEXT-0123456789';
 const LINE = randomUUID();
 const PNG = randomBytes(2000);
+const KEY = randomBytes(32).toString('base64');
 
 async function caught(promise: Promise<unknown>): Promise<ParleyError> {
   try {
@@ -81,7 +84,9 @@ describe('channel-kit gateway skeleton (a signed test messenger, real NATS and P
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_WEBHOOK_BASE_URL: `http://127.0.0.1:${port}`,
-      PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
+      PARLEY_SECRET_KEY: KEY,
+      // Long enough that only the NOTIFY can make another replica's change visible within the test.
+      CHANNEL_CACHE_MS: '600000',
       TEST_API_URL: fake.url,
       OUTBOX_POLL_MS: '200',
       CHANNEL_DEGRADED_AFTER_FAILURES: '2',
@@ -127,6 +132,23 @@ describe('channel-kit gateway skeleton (a signed test messenger, real NATS and P
     expect(JSON.stringify((await pg.query('SELECT * FROM kit_test.channels')).rows)).not.toContain('PLAINTEXT');
     const again = await caught(rpc.request(requests.connectChannel, { lineId: randomUUID(), name: 'Again', settings: { authToken: TOKEN } }, newCorrelation()));
     expect(again.code).toBe('CHANNEL_ALREADY_CONNECTED');
+  });
+
+  it('sees a change committed by another replica at once (NOTIFY), not after the cache time', async () => {
+    const handshake = async (verify: string) => (await fetch(`${service.url}/webhooks/viber/${channel.id}?challenge=7&verify=${verify}`)).status;
+    const rotate = async (token: string) => {
+      const sealed = new SecretBox(KEY).encrypt(token, credentialBinding(testGateway.serviceName, channel.id, 'authToken'));
+      // What another replica's registry does: change the row and NOTIFY in one transaction.
+      await pg.query('BEGIN');
+      await pg.query(`UPDATE kit_test.channels SET secrets = jsonb_build_object('authToken', $2::text) WHERE id = $1`, [channel.id, sealed]);
+      await pg.query(`SELECT pg_notify('kit_test_outbox', '')`);
+      await pg.query('COMMIT');
+    };
+    expect(await handshake(TOKEN)).toBe(200);
+    await rotate('rotated-token-abcdef');
+    await waitFor(async () => ((await handshake('rotated-token-abcdef')) === 200 ? true : undefined), { what: 'the rotated token', timeoutMs: 10_000 });
+    await rotate(TOKEN);
+    await waitFor(async () => ((await handshake(TOKEN)) === 200 ? true : undefined), { what: 'the token back', timeoutMs: 10_000 });
   });
 
   it('answers the GET handshake and the check event; refuses a bad signature with 401, storing nothing', async () => {
