@@ -179,6 +179,13 @@ describe('channel-kit gateway skeleton (a signed test messenger, real NATS and P
     expect(after).toEqual(before);
   });
 
+  it('publishes a fact of any definition through the generic event item, with its media', async () => {
+    const m = message('answered in the app', { media: [`${fake.url}/media/a.png`] });
+    expect(await post({ event: 'answered-elsewhere', message: m })).toMatchObject({ status: 200, text: 'ok' });
+    const [reply] = (await inbound()).filter((e) => e.type === 'ExternalReplyReceived');
+    expect(reply?.data).toMatchObject({ externalMessageId: m.token, text: 'answered in the app', attachments: [expect.objectContaining({ size: PNG.length })] });
+  });
+
   it('marks the channel degraded after repeated failures, healthy after a success, deactivated on a revoked token', async () => {
     fake.failNext(500, 500);
     expect((await caught(send('a'))).code).toBe('MESSENGER_UNAVAILABLE');

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { IsUrl } from 'class-validator';
-import { ParleyError, SendErrorCodes, type SendReply } from '@parley/contracts';
+import { ExternalReplyReceivedV1, ParleyError, SendErrorCodes, type SendReply } from '@parley/contracts';
+import { inboundEvent } from '../src/adapter';
 import type { ChannelAdapter, ChannelConnection, InboundItem, SendOutcome, SendTools, StoredSettings, WebhookRequest, WebhookVerdict } from '../src/adapter';
 import { GatewayConfig, type GatewayDefinition } from '../src/gateway';
 import type { FakeMessage } from './test-messenger.fake';
@@ -69,6 +70,12 @@ export class SignedTestAdapter implements ChannelAdapter<Record<string, never>, 
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { kind: 'reject', status: 401, reason: 'signature', eventType: 'unknown' };
     const body = JSON.parse(request.rawBody.toString('utf8')) as { event: string; message?: FakeMessage & { media?: string[] } };
     if (body.event === 'webhook') return { kind: 'respond', status: 200, body: '', outcome: 'check', eventType: 'webhook' };
+    if (body.event === 'answered-elsewhere' && body.message) {
+      // A fact the kit has no kind for, through the generic `event` item.
+      const { kind: _kind, fact, media } = this.item(connection, body.message, 'webhook') as Extract<InboundItem, { kind: 'message-received' }>;
+      const { source: _source, ...rest } = fact;
+      return { kind: 'accept', eventType: 'answered', items: [inboundEvent(ExternalReplyReceivedV1, rest, { media })] };
+    }
     if (body.event !== 'message' || !body.message) return { kind: 'accept', eventType: 'other', items: [] };
     return { kind: 'accept', eventType: 'message', items: [this.item(connection, body.message, 'webhook')] };
   }

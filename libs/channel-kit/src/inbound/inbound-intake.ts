@@ -54,6 +54,11 @@ export class InboundIntake {
       case 'customer-unblocked':
         await this.inbound.publish(CustomerUnblockedChannelV1, item.fact);
         return;
+      case 'event': {
+        const data = item.media ? { ...item.fact, attachments: await this.media.copyAll(connection, item.media) } : item.fact;
+        await this.inbound.publish(item.definition, data);
+        return;
+      }
     }
   }
 }
