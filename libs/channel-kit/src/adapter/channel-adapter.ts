@@ -7,8 +7,8 @@ import type {
   CustomerBlockedChannel,
   CustomerUnblockedChannel,
   ExternalReplyReceived,
+  MessageDefinition,
   MessageReceived,
-  ReplyReceiptReceived,
   SendReply,
 } from '@parley/contracts';
 import type { ChannelCapabilities } from './channel-capabilities';
@@ -115,13 +115,37 @@ export type InboundItem =
     }
   | { kind: 'customer-blocked'; fact: CustomerBlockedChannel; alsoKnownAs?: string[] }
   | { kind: 'customer-unblocked'; fact: CustomerUnblockedChannel; alsoKnownAs?: string[] }
-  /** The messenger's receipt for a message Parley sent (Viber delivered / seen / failed). */
-  | { kind: 'reply-receipt'; fact: ReplyReceiptReceived; alsoKnownAs?: string[] };
+  /**
+   * Any other inbound fact with its own definition in libs/contracts (an edit, a reaction, a receipt): build it
+   * with `inboundEvent(definition, fact)`. With `media`, the copied files are set as the fact's `attachments`.
+   */
+  | { kind: 'event'; definition: MessageDefinition<InboundEventData>; fact: InboundEventData; media?: MediaToFetch[]; alsoKnownAs?: string[] };
+
+/** What every inbound fact carries for the kit: its dedupe key (envelope id) and its time (envelope occurredAt). */
+export interface InboundEventData {
+  dedupeKey: string;
+  sentAt: string;
+}
+
+/** An `event` item whose fact matches its definition (attachments, if the fact has them, come from `media`). */
+export function inboundEvent<T extends InboundEventData>(
+  definition: MessageDefinition<T>,
+  fact: Omit<T, 'attachments'>,
+  extra: { media?: MediaToFetch[]; alsoKnownAs?: string[] } = {},
+): InboundItem {
+  return { kind: 'event', definition, fact: fact as InboundEventData, ...extra };
+}
 
 /** What the kit lends an adapter while it sends. */
 export interface SendTools {
   /** The idempotency key of this reply (from `sendKey`), recorded before `send` is called. */
   sendKey: string;
+  /**
+   * An earlier attempt of this send key started and did not complete (a crash or timeout between the messenger's
+   * answer and the record is possible). Messengers that de-duplicate (VK `random_id`) need not care; others may
+   * look before sending again.
+   */
+  attemptedBefore: boolean;
   /** The attachment's bytes from the attachment store (its size was checked against `attachmentsOut`). */
   read(ref: AttachmentRef): Promise<Buffer>;
   /**

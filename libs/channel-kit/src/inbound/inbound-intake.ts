@@ -4,7 +4,6 @@ import {
   CustomerUnblockedChannelV1,
   ExternalReplyReceivedV1,
   MessageReceivedV1,
-  ReplyReceiptReceivedV1,
 } from '@parley/contracts';
 import type { ChannelConnection, InboundItem } from '../adapter/channel-adapter';
 import { MediaTransfer } from '../media/media-transfer';
@@ -55,9 +54,11 @@ export class InboundIntake {
       case 'customer-unblocked':
         await this.inbound.publish(CustomerUnblockedChannelV1, item.fact);
         return;
-      case 'reply-receipt':
-        await this.inbound.publish(ReplyReceiptReceivedV1, item.fact);
+      case 'event': {
+        const data = item.media ? { ...item.fact, attachments: await this.media.copyAll(connection, item.media) } : item.fact;
+        await this.inbound.publish(item.definition, data);
         return;
+      }
     }
   }
 }
