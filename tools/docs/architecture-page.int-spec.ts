@@ -1,9 +1,20 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { BEGIN_MARKER, END_MARKER } from './architecture-markdown';
 import { ARCHITECTURE_PAGE, expectedArchitecturePage } from './generate-architecture';
 import { readSourceSet } from './source-set';
 
 const root = path.resolve(__dirname, '../..');
+/** Every file under the source roots, relative to the workspace root. */
+function workspaceFiles(dir = root, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && !['node_modules', 'dist', '.git', '.nx'].includes(entry.name)) workspaceFiles(full, out);
+    else if (entry.isFile()) out.push(path.relative(root, full).split(path.sep).join('/'));
+  }
+  return out;
+}
+
 const generatedPart = (page: string): string => page.slice(page.indexOf(BEGIN_MARKER), page.indexOf(END_MARKER) + END_MARKER.length);
 
 /**
@@ -23,5 +34,12 @@ describe(ARCHITECTURE_PAGE, () => {
     const services = current.slice(current.indexOf('## Services'), current.indexOf(BEGIN_MARKER));
     const missing = readSourceSet(root).services.map((s) => s.name).filter((name) => !services.includes(`| \`${name}\` |`));
     expect(missing).toEqual([]);
+  });
+
+  it('names only source files that exist (a file moved or renamed must be followed by the hand-written text)', () => {
+    const files = workspaceFiles().filter((f) => /^(apps|libs|tools|bench)\//.test(f));
+    const named = [...new Set([...current.matchAll(/`([\w./-]+\.ts)`/g)].map((m) => m[1] as string))];
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((ref) => !files.some((f) => f === ref || f.endsWith(`/${ref}`)))).toEqual([]);
   });
 });
