@@ -18,6 +18,11 @@ export interface DeclaredWiring {
    * among those importing the library. A library with wiring and no entry here stops the generator.
    */
   libraryRunners: Readonly<Record<string, (service: string) => boolean>>;
+  /**
+   * Calls the scan takes for wiring but that carry no contract message (say a raw subject held in a variable), as
+   * `<file>: <what the error named>`, e.g. `apps/x/src/y.ts: publish(subject, …)`. Each must still match such a call.
+   */
+  notContractMessages: readonly string[];
 }
 
 export const declaredWiring: DeclaredWiring = {
@@ -27,6 +32,7 @@ export const declaredWiring: DeclaredWiring = {
   libraryRunners: {
     'channel-kit': (service) => service.startsWith('gateway-'),
   },
+  notContractMessages: [],
 };
 
 /**

@@ -6,7 +6,7 @@ import type { SourceProject, SourceSet } from './source-set';
 import { buildWiringModel, WiringError, type Participant, type WiringModel } from './wiring-model';
 
 const catalogue = contractCatalogue();
-const noDeclarations: DeclaredWiring = { eventStoreRelays: {}, libraryRunners: {} };
+const noDeclarations: DeclaredWiring = { eventStoreRelays: {}, libraryRunners: {}, notContractMessages: [] };
 
 function project(root: 'apps' | 'libs', name: string, files: Record<string, string>): SourceProject {
   return { name, files: Object.entries(files).map(([file, text]) => ({ path: `${root}/${name}/src/${file}`, text })) };
@@ -97,10 +97,18 @@ describe('the wiring scan', () => {
     expect(problems(() => model([app]))).toEqual([expect.stringMatching(/^apps\/routing-service\/src\/h\.ts:3: @OnRequest\(this\.definition\)/)]);
   });
 
+  it('takes a call declared as carrying no contract message, and refuses a declaration nothing matches', () => {
+    const raw = project('apps', 'routing-service', { 'raw.ts': `let subject = pick();\nawait this.js.publish(subject, bytes);` });
+    const declared: DeclaredWiring = { ...noDeclarations, notContractMessages: ['apps/routing-service/src/raw.ts: publish(subject, …)'] };
+    expect(problems(() => model([raw]))).toEqual([expect.stringMatching(/raw\.ts:2: publish\(subject, …\) does not resolve/)]);
+    expect(model([raw], [], declared).subjects).toEqual([]);
+    expect(problems(() => model([gateway], [], declared))).toEqual([expect.stringMatching(/lists "apps\/routing-service\/src\/raw\.ts: publish\(subject, …\)", which the sources no longer hold/)]);
+  });
+
   it('checks the declared event-store relays against the code, both ways', () => {
     const relaying = project('apps', 'conversation-service', { 'relay.ts': `const relay = new EventRelay(store, {});` });
     const silent = project('apps', 'conversation-service', { 'nothing.ts': `export const x = 1;` });
-    const declared: DeclaredWiring = { eventStoreRelays: { 'conversation-service': ConversationEvents as unknown as MessageDefinition[] }, libraryRunners: {} };
+    const declared: DeclaredWiring = { ...noDeclarations, eventStoreRelays: { 'conversation-service': ConversationEvents as unknown as MessageDefinition[] } };
     expect(problems(() => model([relaying]))).toEqual([expect.stringMatching(/relay\.ts:1: conversation-service runs an event-store relay/)]);
     expect(problems(() => model([silent], [], declared))).toEqual([expect.stringMatching(/constructs no EventRelay/)]);
     expect(names(of(model([relaying], [], declared), ReplyRequestedV1.subject).publishes)).toEqual(['conversation-service']);
@@ -122,7 +130,7 @@ describe('the wiring scan', () => {
     const consoleApi = project('apps', 'console-api', { 'main.ts': `import { AttachmentStore } from '@parley/channel-kit';` });
     expect(problems(() => model([vk], [kit]))).toEqual([expect.stringMatching(/^libs\/channel-kit has wiring .*libraryRunners/)]);
 
-    const m = model([consoleApi, telegram, vk], [kit], { eventStoreRelays: {}, libraryRunners: { 'channel-kit': (s) => s.startsWith('gateway-') } });
+    const m = model([consoleApi, telegram, vk], [kit], { ...noDeclarations, libraryRunners: { 'channel-kit': (s) => s.startsWith('gateway-') } });
     expect(names(of(m, 'parley.inbound.message-received.v1').publishes)).toEqual(['gateway-telegram', 'gateway-vk']);
     // A handler chosen by channel type answers only its own service's subject.
     expect(names(of(m, 'parley.gateway-vk.send.v1').answers)).toEqual(['gateway-vk']);

@@ -58,9 +58,15 @@ export function buildWiringModel(sources: SourceSet, catalogue: readonly Catalog
   const services = sources.services.map((s) => scanProject(s, values, definitions));
   const libraries = new Map(sources.libraries.filter((l) => !transportLibraries.has(l.name)).map((l) => [l.name, scanProject(l, values, definitions)]));
   const problems: string[] = [];
+  const notContract = new Set(declared.notContractMessages);
   for (const scan of [...services, ...libraries.values()]) {
-    for (const u of scan.unresolved) problems.push(`${u.at}: ${u.what} does not resolve to a libs/contracts definition (make it one, or declare it in tools/docs/declared-wiring.ts)`);
+    for (const u of scan.unresolved) {
+      const key = `${u.at.replace(/:\d+$/, '')}: ${u.what}`;
+      if (notContract.delete(key)) continue;
+      problems.push(`${u.at}: ${u.what} does not resolve to a libs/contracts definition (make it one, or list "${key}" in declaredWiring.notContractMessages)`);
+    }
   }
+  for (const stale of notContract) problems.push(`declaredWiring.notContractMessages lists "${stale}", which the sources no longer hold`);
   for (const [library, scan] of libraries) {
     const wired = scan.sites.length > 0 || scan.relays.length > 0;
     if (wired && !declared.libraryRunners[library]) {
