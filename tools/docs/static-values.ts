@@ -145,8 +145,10 @@ export class StaticValues {
   /** The declaration an identifier refers to: the nearest enclosing scope that declares its name. */
   private bindingOf(identifier: ts.Identifier, where: ParsedFile): Binding {
     const name = identifier.text;
-    for (let node: ts.Node | undefined = identifier.parent; node; node = node.parent) {
-      if (ts.isFunctionLike(node) && node.parameters.some((p) => declaresName(p.name, name))) return { kind: 'parameter' };
+    for (let from: ts.Node = identifier, node: ts.Node | undefined = identifier.parent; node; from = node, node = node.parent) {
+      // A method's decorators are evaluated outside it: its parameters are not in their scope.
+      const inScope = !ts.isDecorator(from);
+      if (inScope && ts.isFunctionLike(node) && node.parameters.some((p) => declaresName(p.name, name))) return { kind: 'parameter' };
       if (ts.isCatchClause(node) && node.variableDeclaration && declaresName(node.variableDeclaration.name, name)) return { kind: 'unknown' };
       if ((ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isForStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
         if (node.initializer.declarations.some((d) => declaresName(d.name, name))) return { kind: 'unknown' };

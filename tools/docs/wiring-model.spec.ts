@@ -41,7 +41,7 @@ const gateway = project('apps', 'gateway-vk', {
     import { requests } from './requests';
     export class Handlers {
       @OnRequest(GatewayRequestsByType.vk.send) send() {}
-      @OnRequest(requests.listChannels) list() {}
+      @OnRequest(requests.listChannels) list(requests) {}
       async webhook() { await this.inbound.publish(MessageReceivedV1, {}); createEnvelope(ChannelChangedV1, {}, c); }
       /** A pass-through: its callers are the sites. */
       async forward(definition) { await this.publisher.publish(definition, {}); }
