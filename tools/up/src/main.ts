@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { buildConsoleIfStale } from './console-build';
-import { DEFAULT_PORTS, startSystem, type RunningSystem, type SystemPorts } from './start-system';
+import { chooseMessengerApis, isUnusedSandbox } from './messenger-apis';
+import { assertPortsFree, portsFromEnv, portsToListenOn } from './port-check';
+import { DEFAULT_PORTS, startSystem, type RunningSystem } from './start-system';
 
 /*
  * `npm run up`: the whole system on one machine. NATS and Postgres (from NATS_URL / DATABASE_URL or local ones),
@@ -18,26 +20,7 @@ const out = (line: string): void => {
 };
 const say = (line: string): void => out(`${'up'.padEnd(21)}| ${line}`);
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`${name} must be a TCP port, got "${raw}"`);
-  return port;
-}
-
 async function main(): Promise<void> {
-  const ports: SystemPorts = {
-    consoleApi: portFromEnv('PARLEY_CONSOLE_PORT', DEFAULT_PORTS.consoleApi),
-    gatewayVk: portFromEnv('PARLEY_GATEWAY_VK_PORT', DEFAULT_PORTS.gatewayVk),
-    conversationService: DEFAULT_PORTS.conversationService,
-    contactService: DEFAULT_PORTS.contactService,
-    routingService: DEFAULT_PORTS.routingService,
-    outboundDispatcher: DEFAULT_PORTS.outboundDispatcher,
-    sandbox: portFromEnv('PARLEY_SANDBOX_PORT', DEFAULT_PORTS.sandbox),
-    nats: portFromEnv('PARLEY_NATS_PORT', DEFAULT_PORTS.nats),
-    postgres: portFromEnv('PARLEY_POSTGRES_PORT', DEFAULT_PORTS.postgres),
-  };
   let system: RunningSystem | undefined;
   let shuttingDown = false;
   let startFailed = false;
@@ -58,6 +41,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   try {
+    const ports = portsFromEnv(env, DEFAULT_PORTS);
+    // A port in the way is reported here, naming its variable, instead of as one service's crash at boot.
+    const sandbox = !isUnusedSandbox(chooseMessengerApis(env, ports), 'sandbox');
+    await assertPortsFree(portsToListenOn(ports, { sandbox, nats: !env['NATS_URL'], postgres: !env['DATABASE_URL'] }));
     const consoleBuild = await buildConsoleIfStale(root, path.join(root, 'dist'), say);
     if (consoleBuild === 'absent') say('no apps/console: console-api serves only the API');
     system = await startSystem({
@@ -69,6 +56,9 @@ async function main(): Promise<void> {
       env,
       write: out,
       onProcessExit: (name, code, signal) => {
+        // While starting, startSystem sees the exit itself and stops what it started before it throws; exiting
+        // here would leave those processes running.
+        if (!system) return;
         say(`${name} exited (${signal ?? code}); stopping the system`);
         void shutdown(1);
       },
