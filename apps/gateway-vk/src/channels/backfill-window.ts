@@ -1,10 +1,10 @@
 /**
- * Where a backfill starts when a channel is switched back to Active: the newest message Parley already received
- * (so the gap is covered exactly; overlap is de-duplicated), but never further back than the window (VK's
- * "last 24 hours").
+ * Where a backfill starts: the beginning of the window (VK's "last 24 hours"), or the owed mark when that is older.
+ * Never the newest message Parley received: a callback outage can lose messages older than one that still arrived
+ * later, and those would be skipped. Overlap with what was received is harmless, the backfill skips known dedupe keys.
  */
-export function backfillStart(now: Date, windowHours: number, lastMessageAt: Date | null): Date {
+export function backfillStart(now: Date, windowHours: number, owedSince: Date | null = null): Date {
   const windowStart = new Date(now.getTime() - windowHours * 3_600_000);
-  if (lastMessageAt === null || lastMessageAt < windowStart) return windowStart;
-  return lastMessageAt;
+  if (owedSince !== null && owedSince < windowStart) return owedSince;
+  return windowStart;
 }

@@ -96,7 +96,7 @@ export class ChannelsService {
       if (name === current.name && status === current.status) return current;
       reactivated = current.status === 'disconnected' && status === 'active';
       const backfillSince = reactivated
-        ? backfillStart(new Date(), this.config.BACKFILL_WINDOW_HOURS, current.lastMessageAt)
+        ? backfillStart(new Date(), this.config.BACKFILL_WINDOW_HOURS)
         : status === 'active'
           ? current.backfillSince
           : null;
