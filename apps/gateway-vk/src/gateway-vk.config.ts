@@ -1,9 +1,12 @@
-import { IsInt, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { InfraServiceConfig } from '@parley/service-kit';
+import { IsInt, IsUrl, Max, Min } from 'class-validator';
+import { GatewayConfig } from '@parley/channel-kit';
 
 /** gateway-vk configuration, read from the environment and validated at boot (a bad variable stops the app). */
-export class GatewayVkConfig extends InfraServiceConfig {
+export class GatewayVkConfig extends GatewayConfig {
   override PORT: number = 3101;
+
+  /** Public base URL VK reaches this service at; webhook URLs are `<base>/webhooks/vk/<channelId>`. */
+  override PUBLIC_WEBHOOK_BASE_URL: string = 'http://localhost:3101';
 
   /** VK API base; the sandbox and tests point it at the VK fake. */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
@@ -15,29 +18,8 @@ export class GatewayVkConfig extends InfraServiceConfig {
   @Max(120_000)
   VK_API_TIMEOUT_MS: number = 10_000;
 
-  /** Public base URL VK reaches this service at; webhook URLs are `<base>/webhooks/vk/<channelId>`. */
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
-  PUBLIC_WEBHOOK_BASE_URL: string = 'http://localhost:3101';
-
-  /** AES-256-GCM key for channel credentials at rest: exactly 32 bytes, base64. */
-  @IsString()
-  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'PARLEY_SECRET_KEY must be 32 bytes encoded as base64 (44 characters)' })
-  PARLEY_SECRET_KEY!: string;
-
   /** Largest inbound media file copied into the attachment store (bytes); larger files are left out of the message. */
   @IsInt()
   @Min(1024)
   VK_MAX_MEDIA_BYTES: number = 50 * 1024 * 1024;
-
-  /** How far back a re-activated channel fetches messages it missed. */
-  @IsInt()
-  @Min(1)
-  @Max(24 * 7)
-  BACKFILL_WINDOW_HOURS: number = 24;
-
-  /** Safety-net poll of the ChannelChanged outbox and of pending backfills. */
-  @IsInt()
-  @Min(50)
-  @Max(60_000)
-  OUTBOX_POLL_MS: number = 1_000;
 }

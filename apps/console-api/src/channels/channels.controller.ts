@@ -12,7 +12,7 @@ import {
 import type { ChannelView } from '@parley/contracts';
 import { Authenticated } from '../auth/auth.decorators';
 import { CONFIGURE, READ_CONFIGURATION } from '../auth/role-policy';
-import { ChannelDto, ConnectChannelDto, ListChannelsQueryDto, UpdateChannelDto } from './channels.dto';
+import { ChannelDto, ChannelTypeDto, ConnectChannelDto, ListChannelsQueryDto, UpdateChannelDto } from './channels.dto';
 import { ChannelsService } from './channels.service';
 
 @ApiTags('channels')
@@ -28,6 +28,14 @@ export class ChannelsController {
   @ApiUnprocessableEntityResponse({ description: 'CHANNEL_CHECK_FAILED: the messenger refused the credentials' })
   connect(@Param('id', ParseUUIDPipe) lineId: string, @Body() body: ConnectChannelDto): Promise<ChannelView> {
     return this.channels.connect(body.type, lineId, body.name, { ...body.settings });
+  }
+
+  @Get('channel-types')
+  @Authenticated(...READ_CONFIGURATION)
+  @ApiOperation({ summary: 'Messengers an admin can connect, with their settings fields' })
+  @ApiOkResponse({ type: [ChannelTypeDto] })
+  types(): Array<{ type: string; settings: ReadonlyArray<object> }> {
+    return this.channels.channelTypes();
   }
 
   @Get('channels')

@@ -3,3 +3,5 @@ export * from './vk-callback.normalizer';
 export * from './vk-api.client';
 export * from './vk-api.errors';
 export * from './random-id';
+export * from './vk-capabilities';
+export * from './vk-channel-settings';

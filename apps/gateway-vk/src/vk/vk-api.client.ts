@@ -2,7 +2,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ParleyError, SendErrorCodes } from '@parley/contracts';
-import { TokenPacer } from './token-pacer';
+import { TokenPacer } from '@parley/channel-kit';
 import { mapVkApiError, mapVkTransportFailure } from './vk-api.errors';
 import type { VkMessage } from './vk-callback.types';
 

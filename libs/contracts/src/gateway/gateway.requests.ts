@@ -94,6 +94,14 @@ export class FetchedProfile {
 export const ChannelStatuses = ['active', 'disconnected'] as const;
 export type ChannelStatus = (typeof ChannelStatuses)[number];
 
+/**
+ * How the messenger treats an Active channel, as the gateway sees it: `degraded` after repeated API failures,
+ * `deactivated` after a critical one (credentials revoked): the gateway stops using it until an admin switches it
+ * Active again. The reason is shown to admins.
+ */
+export const ChannelHealthStates = ['healthy', 'degraded', 'deactivated'] as const;
+export type ChannelHealth = (typeof ChannelHealthStates)[number];
+
 /** A connected channel as admins see it. Credentials never leave the gateway. */
 export class ChannelView {
   @IsUUID()
@@ -110,6 +118,17 @@ export class ChannelView {
 
   @IsIn(ChannelStatuses)
   status!: ChannelStatus;
+
+  /** Absent from gateways that do not track it (read as `healthy`). */
+  @IsOptional()
+  @IsIn(ChannelHealthStates)
+  health?: ChannelHealth;
+
+  /** Why the channel is degraded or deactivated (the messenger's own message), for admins. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  healthReason?: string;
 
   /** The messenger's id of the connected account (VK community id, bot id, page id). */
   @IsString()

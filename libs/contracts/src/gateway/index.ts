@@ -1,1 +1,3 @@
 export * from './gateway.requests';
+export * from './gateway.errors';
+export * from './channel-type-catalog';

@@ -1,0 +1,2 @@
+export * from './channel-adapter';
+export * from './channel-capabilities';
