@@ -6,4 +6,5 @@ export { EmbeddedPostgres, createDatabase, dropDatabase, withDatabase, type Embe
 export { createTestDatabase, startTestNats, testPostgresAdminUrl, type TestDatabase } from './test-env';
 export * from './fakes/vk';
 export * from './fakes/viber';
+export * from './fakes/telegram';
 export { EventRecorder, type RecordedEvent, type EventRecorderOptions } from './event-recorder';
