@@ -4,4 +4,5 @@ export { NatsServer, natsServerBinary, type NatsServerOptions } from './nats-ser
 export { EmbeddedPostgres, createDatabase, dropDatabase, withDatabase, type EmbeddedPostgresOptions } from './postgres';
 export { createTestDatabase, startTestNats, testPostgresAdminUrl, type TestDatabase } from './test-env';
 export * from './fakes/vk';
+export * from './fakes/telegram';
 export { EventRecorder, type RecordedEvent, type EventRecorderOptions } from './event-recorder';
