@@ -1,4 +1,5 @@
 export { freePort } from './free-port';
+export { startSlowLink, type SlowLink } from './slow-link';
 export { waitFor, WaitTimeoutError, type WaitForOptions } from './wait-for';
 export { NatsServer, natsServerBinary, type NatsServerOptions } from './nats-server';
 export { EmbeddedPostgres, createDatabase, dropDatabase, withDatabase, type EmbeddedPostgresOptions } from './postgres';
