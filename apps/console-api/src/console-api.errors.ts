@@ -1,7 +1,9 @@
+import { GatewayErrorHttpStatus } from '@parley/contracts';
 import type { HttpStatusMap } from '@parley/observability';
 
 /** Error code → HTTP status, as docs/api/console-api.md lists them (merged over the defaults). */
 export const CONSOLE_API_STATUS_MAP: HttpStatusMap = {
+  ...GatewayErrorHttpStatus,
   VALIDATION_FAILED: 400,
   CONTRACT_VIOLATION: 400,
   EMPTY_REPLY: 400,
@@ -15,9 +17,7 @@ export const CONSOLE_API_STATUS_MAP: HttpStatusMap = {
   ALREADY_ASSIGNED: 409,
   CONVERSATION_CLOSED: 409,
   RECIPIENT_BLOCKED: 409,
-  CHANNEL_ALREADY_CONNECTED: 409,
   PAYLOAD_TOO_LARGE: 413,
-  CHANNEL_CHECK_FAILED: 422,
   UNAVAILABLE: 503,
   TIMEOUT: 504,
 };

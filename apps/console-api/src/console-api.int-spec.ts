@@ -289,6 +289,20 @@ describe('REST → NATS', () => {
     expect(lastCall('parley.gateway-vk.connect-channel.v1')?.data).toEqual({ lineId: lineA, name: 'VK', settings });
     expect((await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'vk', name: 'VK', settings: { ...settings, groupId: 'club42' } })).status).toBe(400);
 
+    // Channel types come from ChannelTypeCatalog: the console draws its form from them; a messenger without a gateway yet is refused.
+    const types = (await http('GET', '/api/channel-types', admin)).json as Array<{ type: string; settings: Array<{ key: string; kind: string }> }>;
+    expect(types.map((t) => t.type)).toEqual(['vk', 'telegram']);
+    expect(types[0]?.settings.filter((f) => f.kind === 'secret').map((f) => f.key)).toEqual(['secret', 'token']);
+    expect((await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'viber', name: 'V', settings: { authToken: 'x'.repeat(20) } })).status).toBe(400);
+    const unknownField = await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'vk', name: 'VK', settings: { ...settings, extra: 'x' } });
+    expect(unknownField.status).toBe(400);
+    expect(JSON.stringify(unknownField.json)).toContain('settings.extra');
+    const botToken = '123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+    await answer('parley.gateway-telegram.connect-channel.v1', () => ok({ ...view, id: randomUUID(), type: 'telegram', externalId: '123456' }));
+    expect((await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'telegram', name: 'Bot', settings: { botToken: 'nope' } })).status).toBe(400);
+    expect((await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'telegram', name: 'Bot', settings: { botToken } })).status).toBe(201);
+    expect(lastCall('parley.gateway-telegram.connect-channel.v1')?.data).toEqual({ lineId: lineA, name: 'Bot', settings: { botToken } });
+
     await answer('parley.gateway-vk.list-channels.v1', () => ok({ channels: [view] }));
     expect((await http('GET', `/api/channels?lineId=${lineA}`, admin)).json).toEqual([view]);
     expect(lastCall('parley.gateway-vk.list-channels.v1')?.data).toEqual({ lineId: lineA });
@@ -579,7 +593,7 @@ describe('documents and static files', () => {
   it('serves the OpenAPI document listing the routes', async () => {
     const doc = (await http('GET', '/api/docs-json')).json as { paths: Record<string, unknown> };
     for (const route of [
-      '/api/auth/login', '/api/me', '/api/operators', '/api/lines', '/api/lines/{id}', '/api/lines/{id}/members', '/api/lines/{id}/channels',
+      '/api/auth/login', '/api/me', '/api/operators', '/api/lines', '/api/lines/{id}', '/api/lines/{id}/members', '/api/lines/{id}/channels', '/api/channel-types',
       '/api/channels', '/api/channels/{id}', '/api/conversations', '/api/conversations/{id}', '/api/conversations/{id}/messages',
       '/api/conversations/{id}/log', '/api/conversations/{id}/accept', '/api/conversations/{id}/replies', '/api/conversations/{id}/close',
       '/api/attachments', '/api/attachments/{id}', '/api/contacts/{id}',

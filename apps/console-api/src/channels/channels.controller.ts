@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { ChannelView } from '@parley/contracts';
 import { Authenticated } from '../auth/auth.decorators';
-import { ChannelDto, ConnectChannelDto, ListChannelsQueryDto, UpdateChannelDto } from './channels.dto';
+import { ChannelDto, ChannelTypeDto, ConnectChannelDto, ListChannelsQueryDto, UpdateChannelDto } from './channels.dto';
 import { ChannelsService } from './channels.service';
 
 @ApiTags('channels')
@@ -27,6 +27,13 @@ export class ChannelsController {
   @ApiUnprocessableEntityResponse({ description: 'CHANNEL_CHECK_FAILED: the messenger refused the credentials' })
   connect(@Param('id', ParseUUIDPipe) lineId: string, @Body() body: ConnectChannelDto): Promise<ChannelView> {
     return this.channels.connect(body.type, lineId, body.name, { ...body.settings });
+  }
+
+  @Get('channel-types')
+  @ApiOperation({ summary: 'Messengers an admin can connect, with their settings fields' })
+  @ApiOkResponse({ type: [ChannelTypeDto] })
+  types(): Array<{ type: string; settings: ReadonlyArray<object> }> {
+    return this.channels.channelTypes();
   }
 
   @Get('channels')

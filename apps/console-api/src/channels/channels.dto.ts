@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { ChannelStatuses, ChannelTypes, type ChannelStatus, type ChannelType } from '@parley/contracts';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { ChannelHealthStates, ChannelStatuses, ChannelTypeCatalog, ChannelTypes, type ChannelHealth, type ChannelStatus, type ChannelType } from '@parley/contracts';
 
 export class ChannelDto {
   @ApiProperty({ format: 'uuid' })
@@ -19,6 +18,12 @@ export class ChannelDto {
   @ApiProperty({ enum: ChannelStatuses })
   status!: ChannelStatus;
 
+  @ApiPropertyOptional({ enum: ChannelHealthStates, description: 'Absent: healthy' })
+  health?: ChannelHealth;
+
+  @ApiPropertyOptional({ description: 'Why the channel is degraded or deactivated' })
+  healthReason?: string;
+
   @ApiProperty({ description: 'The messenger’s id of the account (VK community id, …)' })
   externalId!: string;
 
@@ -29,36 +34,13 @@ export class ChannelDto {
   createdAt!: string;
 }
 
-export class VkChannelSettingsDto {
-  @ApiProperty({ description: 'Community id (VK gives it as a number; a numeric string is accepted too)', example: '123456' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value))
-  @IsString()
-  @Matches(/^[1-9][0-9]{0,15}$/, { message: 'groupId must be a positive community id' })
-  groupId!: string;
-
-  @ApiProperty({ description: 'The string the Callback API confirmation must answer' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(256)
-  confirmation!: string;
-
-  @ApiProperty({ description: 'Callback API secret key' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(256)
-  secret!: string;
-
-  @ApiProperty({ description: 'Community access token (messages, photos, docs)' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
-  token!: string;
-}
+/** Types an admin can connect now (`ChannelTypeCatalog[type].connectable`). */
+export const ConnectableChannelTypes = ChannelTypes.filter((t) => ChannelTypeCatalog[t].connectable);
 
 export class ConnectChannelDto {
-  @ApiProperty({ enum: ['vk'], description: 'Messenger; only VK so far' })
-  @IsIn(['vk'])
-  type!: 'vk';
+  @ApiProperty({ enum: ConnectableChannelTypes, description: 'Messenger (see GET /api/channel-types)' })
+  @IsIn(ConnectableChannelTypes)
+  type!: ChannelType;
 
   @ApiProperty({ minLength: 1, maxLength: 120 })
   @IsString()
@@ -66,10 +48,49 @@ export class ConnectChannelDto {
   @MaxLength(120)
   name!: string;
 
-  @ApiProperty({ type: VkChannelSettingsDto })
-  @ValidateNested()
-  @Type(() => VkChannelSettingsDto)
-  settings!: VkChannelSettingsDto;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The type\'s settings fields (GET /api/channel-types): vk {groupId, confirmation, secret, token}, telegram {botToken}, …',
+    example: { groupId: '123456', confirmation: 'c0nf1rm', secret: 'callback-secret', token: 'vk1.a.…' },
+  })
+  @IsObject()
+  settings!: Record<string, unknown>;
+}
+
+export class ChannelSettingFieldDto {
+  @ApiProperty()
+  key!: string;
+
+  @ApiProperty({ enum: ['text', 'secret', 'boolean', 'list'] })
+  kind!: string;
+
+  @ApiProperty()
+  required!: boolean;
+
+  @ApiPropertyOptional({ description: 'Regular expression the value must match' })
+  pattern?: string;
+
+  @ApiPropertyOptional()
+  minLength?: number;
+
+  @ApiPropertyOptional()
+  maxLength?: number;
+
+  @ApiPropertyOptional({ description: 'A number the messenger shows (a JSON number is accepted)' })
+  numeric?: boolean;
+
+  @ApiPropertyOptional({ description: 'DOM id part: <type>-<slug>' })
+  slug?: string;
+}
+
+export class ChannelTypeDto {
+  @ApiProperty({ enum: ChannelTypes })
+  type!: ChannelType;
+
+  @ApiProperty({ type: [ChannelSettingFieldDto] })
+  settings!: ChannelSettingFieldDto[];
 }
 
 export class UpdateChannelDto {

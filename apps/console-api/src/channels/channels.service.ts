@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ChannelChangedV1,
+  ChannelTypeCatalog,
   ChannelTypes,
+  checkChannelSettings,
   CommonErrorCodes,
   GatewayRequestsByType,
   newCorrelation,
@@ -26,7 +28,14 @@ export class ChannelsService {
     @Inject(ChannelTypesRepository) private readonly types: ChannelTypesRepository,
   ) {}
 
-  async connect(type: ChannelType, lineId: string, name: string, settings: Record<string, unknown>): Promise<ChannelView> {
+  /** Settings are checked against the type's fields in `ChannelTypeCatalog` (the gateway checks them again). */
+  async connect(type: ChannelType, lineId: string, name: string, raw: Record<string, unknown>): Promise<ChannelView> {
+    const checked = checkChannelSettings(type, raw);
+    if (!checked.ok) {
+      const fields = checked.problems.map((p) => ({ field: `settings.${p.field}`, problems: [`${p.field} ${p.problem}`] }));
+      throw new ParleyError('VALIDATION_FAILED', `Invalid request: ${fields.map((f) => f.field).join(', ')}`, { details: { fields } });
+    }
+    const settings = checked.settings;
     const channel = await this.requests.request(
       GatewayRequestsByType[type].connectChannel,
       { lineId, name, settings },
@@ -35,6 +44,11 @@ export class ChannelsService {
     );
     await this.types.upsert(channel.id, channel.type, false);
     return channel;
+  }
+
+  /** The types an admin can connect and their settings fields (the console draws its connect form from them). */
+  channelTypes(): Array<{ type: ChannelType; settings: ReadonlyArray<object> }> {
+    return ChannelTypes.filter((t) => ChannelTypeCatalog[t].connectable).map((t) => ({ type: t, settings: ChannelTypeCatalog[t].settings }));
   }
 
   /** Channels of every gateway that answers (a gateway type nobody runs is skipped). */

@@ -2,6 +2,7 @@ import type {
   ApiErrorBody,
   Attachment,
   Channel,
+  ChannelTypeInfo,
   ContactDetails,
   Conversation,
   ConversationStatus,
@@ -12,7 +13,6 @@ import type {
   ReplyRequest,
   Role,
   SessionRule,
-  VkChannelSettings,
 } from './types';
 
 /** An error answer of console-api (`{error: {code, message}}`), or a network failure (status 0). */
@@ -122,8 +122,9 @@ export function createApiClient(options: ClientOptions) {
       request<Line>('PUT', `/api/lines/${id(lineId)}/members`, { operatorIds }),
 
     listChannels: (lineId: string) => request<Channel[]>('GET', `/api/channels?lineId=${id(lineId)}`),
-    connectVk: (lineId: string, name: string, settings: VkChannelSettings) =>
-      request<Channel>('POST', `/api/lines/${id(lineId)}/channels`, { type: 'vk', name, settings }),
+    listChannelTypes: () => request<ChannelTypeInfo[]>('GET', '/api/channel-types'),
+    connectChannel: (lineId: string, type: string, name: string, settings: Record<string, unknown>) =>
+      request<Channel>('POST', `/api/lines/${id(lineId)}/channels`, { type, name, settings }),
     updateChannel: (channelId: string, input: { name?: string; active?: boolean }) =>
       request<Channel>('PATCH', `/api/channels/${id(channelId)}`, input),
     deleteChannel: (channelId: string) => request<void>('DELETE', `/api/channels/${id(channelId)}`),

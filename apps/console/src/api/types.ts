@@ -32,6 +32,7 @@ export interface Line {
 }
 
 export type ChannelStatus = 'active' | 'disconnected';
+export type ChannelHealth = 'healthy' | 'degraded' | 'deactivated';
 
 export interface Channel {
   id: string;
@@ -39,16 +40,29 @@ export interface Channel {
   lineId: string;
   name: string;
   status: ChannelStatus;
+  /** Absent: healthy. */
+  health?: ChannelHealth;
+  healthReason?: string;
   externalId: string;
   webhookUrl: string;
   createdAt: string;
 }
 
-export interface VkChannelSettings {
-  groupId: string;
-  confirmation: string;
-  secret: string;
-  token: string;
+/** One settings field of a channel type (`GET /api/channel-types`, from ChannelTypeCatalog in libs/contracts). */
+export interface ChannelSettingField {
+  key: string;
+  kind: 'text' | 'secret' | 'boolean' | 'list';
+  required: boolean;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  numeric?: boolean;
+  slug?: string;
+}
+
+export interface ChannelTypeInfo {
+  type: string;
+  settings: ChannelSettingField[];
 }
 
 export type ConversationStatus = 'queued' | 'assigned' | 'closed';

@@ -6,7 +6,8 @@ import { routeHref } from '../../routing/routes';
 import { ChannelBadge } from '../../ui/avatar';
 import { FormError } from '../../ui/form-error';
 import { useLoad } from '../../ui/use-load';
-import { VkConnectForm } from './vk-connect-form';
+import { channelTypeMessages, commonChannelMessages } from '../../i18n/channel-messages';
+import { ChannelConnectForm } from './channel-connect-form';
 import { WebhookUrl } from './webhook-url';
 
 export function ChannelsPage({ lineId }: { lineId: string }) {
@@ -30,11 +31,12 @@ export function ChannelsPage({ lineId }: { lineId: string }) {
       {connected && (
         <section className="card card-highlight" data-testid="channel-connected">
           <h2>“{connected.name}” is connected</h2>
-          <p>
-            Paste this address into your VK community: <em>Manage → API usage → Callback API → Server address</em>, then press
-            “Confirm”.
-          </p>
-          <WebhookUrl url={connected.webhookUrl} />
+          {channelTypeMessages(connected.type).webhookHint && (
+            <>
+              <p>{channelTypeMessages(connected.type).webhookHint}</p>
+              <WebhookUrl url={connected.webhookUrl} />
+            </>
+          )}
         </section>
       )}
       <div className="admin-grid">
@@ -42,7 +44,7 @@ export function ChannelsPage({ lineId }: { lineId: string }) {
           <h2>Channels</h2>
           <FormError message={channels.error} testId="channels-error" />
           {channels.loading && !channels.data && <p className="muted">Loading…</p>}
-          {channels.data && channels.data.length === 0 && <p className="muted">No channels yet. Connect a VK community.</p>}
+          {channels.data && channels.data.length === 0 && <p className="muted">{commonChannelMessages().listHint}</p>}
           <ul className="plain-list">
             {channels.data?.map((c) => (
               <ChannelRow
@@ -57,7 +59,7 @@ export function ChannelsPage({ lineId }: { lineId: string }) {
             ))}
           </ul>
         </section>
-        <VkConnectForm
+        <ChannelConnectForm
           lineId={lineId}
           onConnected={(channel) => {
             setConnected(channel);
@@ -119,10 +121,18 @@ function ChannelRow({ channel: c, onChanged, onDeleted }: { channel: Channel; on
           )}
           <div className="channel-meta small">
             <ChannelBadge type={c.type} />
-            <span className="muted">community {c.externalId}</span>
+            <span className="muted">
+              {channelTypeMessages(c.type).externalIdLabel} {c.externalId}
+            </span>
             <span className={`badge ${active ? 'badge-ok' : 'badge-muted'}`} data-testid="channel-status">
               {active ? 'Active' : 'Disconnected'}
             </span>
+            {c.health && c.health !== 'healthy' && (
+              <span className="badge badge-danger" data-testid="channel-health" title={c.healthReason}>
+                {c.health === 'degraded' ? 'Degraded' : 'Deactivated'}
+                {c.healthReason ? `: ${c.healthReason}` : ''}
+              </span>
+            )}
           </div>
         </div>
         <div className="row-actions">
