@@ -171,6 +171,7 @@ export const TELEGRAM_SANDBOX_PAGE = `<!doctype html>
   function render(data) {
     var key = JSON.stringify(data);
     if (key === lastRendered) return;
+    var first = lastRendered === '';
     lastRendered = key;
     $('blocked').hidden = !data.blocked;
     var chat = $('chat'), atBottom = chat.scrollTop + chat.clientHeight >= chat.scrollHeight - 20;
@@ -195,7 +196,8 @@ export const TELEGRAM_SANDBOX_PAGE = `<!doctype html>
       if (body) { var t = document.createElement('div'); t.style.whiteSpace = 'pre-wrap'; t.textContent = body; div.appendChild(t); }
       chat.appendChild(div);
     });
-    if (atBottom) chat.scrollTop = chat.scrollHeight;
+    if (atBottom || first) chat.scrollTop = chat.scrollHeight;
+    if (first) chat.querySelectorAll('img').forEach(function (img) { img.onload = function () { chat.scrollTop = chat.scrollHeight; }; });
   }
   function poll() {
     if (!current) return Promise.resolve();
