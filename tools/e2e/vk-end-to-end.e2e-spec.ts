@@ -143,8 +143,8 @@ beforeAll(async () => {
     ports,
     natsUrl: nats.url,
     databaseUrl: db.url,
-    vkApiUrl: vk.apiUrl,
-    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn' },
+    // VK_API_URL as `npm run up` takes it from the environment: the gateway talks to the fake, no sandbox runs.
+    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VK_API_URL: vk.apiUrl },
     extraEnv: { 'outbound-dispatcher': { RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '500' } },
     readyTimeoutMs: 90_000,
     write: (line) => {

@@ -4,7 +4,8 @@ import { DEFAULT_PORTS, startSystem, type RunningSystem, type SystemPorts } from
 
 /*
  * `npm run up`: the whole system on one machine. NATS and Postgres (from NATS_URL / DATABASE_URL or local ones),
- * the JetStream streams, the messenger sandbox (fake VK API + customer page), then every built service as its own
+ * the JetStream streams, the messenger sandbox (fake VK API + customer page) unless every messenger API base is
+ * given (VK_API_URL, …; see messenger-apis.ts), then every built service as its own
  * process (each runs its own migrations at boot). Ctrl-C stops the services, then the local NATS and Postgres.
  * The build (`tools/build.mjs`, and the console's Vite build) runs before this, see package.json.
  */
@@ -99,6 +100,9 @@ async function main(): Promise<void> {
   say(`Parley is up.`);
   say(`  console:        ${system.consoleApiUrl}   (API docs: ${system.consoleApiUrl}/api/docs)`);
   say(`  admin login:    ${secrets.adminEmail} / ${password}`);
+  for (const api of system.messengerApis) {
+    say(`  ${`${api.messenger} API:`.padEnd(16)}${api.url}   (${api.source === 'sandbox' ? `sandbox; set ${api.variable} to change` : `from ${api.variable}`})`);
+  }
   if (system.sandboxUrl) {
     say(`  VK sandbox:     ${system.sandboxUrl}   (write as a VK customer there)`);
     if (community) {
