@@ -7,6 +7,7 @@ import type {
   CustomerBlockedChannel,
   CustomerUnblockedChannel,
   ExternalReplyReceived,
+  MessageEdited,
   MessageReceived,
   SendReply,
 } from '@parley/contracts';
@@ -112,6 +113,8 @@ export type InboundItem =
       /** The send key (see `sendKey`) this message would carry if it were the echo of Parley's own send: then it is dropped. */
       echoOfSendKey?: string;
     }
+  /** The customer edited a message (Telegram `edited_message`): the new text, no media. */
+  | { kind: 'message-edited'; fact: MessageEdited; alsoKnownAs?: string[] }
   | { kind: 'customer-blocked'; fact: CustomerBlockedChannel; alsoKnownAs?: string[] }
   | { kind: 'customer-unblocked'; fact: CustomerUnblockedChannel; alsoKnownAs?: string[] };
 

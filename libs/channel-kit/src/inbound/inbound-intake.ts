@@ -3,6 +3,7 @@ import {
   CustomerBlockedChannelV1,
   CustomerUnblockedChannelV1,
   ExternalReplyReceivedV1,
+  MessageEditedV1,
   MessageReceivedV1,
 } from '@parley/contracts';
 import type { ChannelConnection, InboundItem } from '../adapter/channel-adapter';
@@ -47,6 +48,9 @@ export class InboundIntake {
         return;
       case 'external-reply':
         await this.inbound.publish(ExternalReplyReceivedV1, { ...item.fact, attachments: await this.media.copyAll(connection, item.media) });
+        return;
+      case 'message-edited':
+        await this.inbound.publish(MessageEditedV1, item.fact);
         return;
       case 'customer-blocked':
         await this.inbound.publish(CustomerBlockedChannelV1, item.fact);
