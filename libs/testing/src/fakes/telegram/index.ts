@@ -1,6 +1,7 @@
 export { TelegramFake, type TgCustomerActionResult } from './telegram-fake.server';
 export { TgApiError, TgErrors } from './telegram-fake.errors';
 export type { TgLimitKind } from './telegram-fake.faults';
+export type { TgBotState, TgChatState, TgFileKind, TgStoredFile } from './telegram-fake.store';
 export type {
   TgApiCallRecord,
   TgAudio,

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { defaultDescription, TgApiError, TgErrors } from './telegram-fake.errors';
 import type { TgFaultInjector, TgRateLimiter } from './telegram-fake.faults';
 import { MAX_DOWNLOAD_BYTES, TgDescribed, tgMethods, type TgMethodContext } from './telegram-fake.methods';
@@ -159,4 +160,25 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const json = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
   res.end(json);
+}
+
+/** Listens on 127.0.0.1:`port` (0 = a free one) and answers with the deps `current()` gives (503 until then). */
+export async function listenTelegramHttp(port: number, current: () => TgHttpDeps | undefined): Promise<{ server: Server; baseUrl: string }> {
+  const server = createServer((req, res) => {
+    const deps = current();
+    if (!deps) {
+      res.writeHead(503).end();
+      return;
+    }
+    handleTelegramHttp(deps, req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error_code: 500, description: err instanceof Error ? err.message : 'Internal Server Error' }));
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

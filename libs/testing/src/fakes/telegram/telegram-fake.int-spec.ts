@@ -33,7 +33,11 @@ describe('TelegramFake over HTTP: API, webhook, customer messages', () => {
     });
 
     it('setWebhook validates secret_token and max_connections; getWebhookInfo and deleteWebhook', async () => {
-      expect(await call('setWebhook', { url: hook.url, secret_token: 'bad token!' })).toMatchObject({ status: 400, body: { ok: false, error_code: 400 } });
+      expect(await call('setWebhook', { url: hook.url, secret_token: 'bad token!' })).toMatchObject({
+        status: 400,
+        body: { ok: false, error_code: 400, description: 'Bad Request: secret token contains unallowed characters' },
+      });
+      expect((await call('setWebhook', { url: 'ftp://example.org/hook' })).body.description).toBe('Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
       expect((await call('setWebhook', { url: hook.url, secret_token: 'x'.repeat(257) })).status).toBe(400);
       expect((await call('setWebhook', { url: hook.url, max_connections: 0 })).status).toBe(400);
       expect((await call('setWebhook', { url: hook.url, max_connections: 101 })).status).toBe(400);
@@ -94,6 +98,18 @@ describe('TelegramFake over HTTP: API, webhook, customer messages', () => {
         last_error_message: 'Wrong response from the webhook: 503 Service Unavailable',
         last_error_date: expect.any(Number),
       });
+    });
+
+    it('replays an update as it was and posts forged or secret-less bodies once, without retries', async () => {
+      await connect();
+      hook.answer = (n) => (hook.received[n - 1]?.headers['x-telegram-bot-api-secret-token'] === 'S3cret_token-1' ? 200 : 401);
+      const { update } = await tg.customerSends({ bot: TOKEN, customerId: ANN, text: 'once' });
+      expect(await tg.replayUpdate(TOKEN, update.update.update_id)).toMatchObject({ status: 200 });
+      expect(hook.received[1]?.update).toEqual(hook.received[0]?.update);
+      expect(await tg.replayUpdate(TOKEN, update.update.update_id, { secretToken: 'wrong' })).toMatchObject({ status: 401 });
+      expect(await tg.postToWebhook(TOKEN, '{"update_id":1}', { secretToken: null })).toMatchObject({ status: 401 });
+      expect(hook.received.map((r) => r.headers['x-telegram-bot-api-secret-token'])).toEqual(['S3cret_token-1', 'S3cret_token-1', 'wrong', undefined]);
+      expect(tg.updates(TOKEN)).toHaveLength(1);
     });
 
     it('an outage holds updates (delivered in order afterwards) or drops them', async () => {

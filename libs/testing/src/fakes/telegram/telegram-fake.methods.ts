@@ -65,7 +65,7 @@ function setWebhook(ctx: TgMethodContext): unknown {
     try {
       parsed = new URL(url);
     } catch {
-      throw TgApiError.badRequest('bad webhook: Failed to resolve host: Name or service not known');
+      throw TgApiError.badRequest("can't parse URL");
     }
     if (parsed.protocol !== 'https:' && (ctx.requireHttpsWebhook || parsed.protocol !== 'http:')) {
       throw TgApiError.badRequest('bad webhook: An HTTPS URL must be provided for webhook');

@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { chatMemberChange, customerMessageFields, editCustomerMessage } from './telegram-fake.customer';
 import { TgFaultInjector, TgRateLimiter, type TgLimitKind } from './telegram-fake.faults';
-import { handleTelegramHttp, type TgHttpDeps } from './telegram-fake.http';
+import { listenTelegramHttp, type TgHttpDeps } from './telegram-fake.http';
 import { TgFakeStore, type TgBotState } from './telegram-fake.store';
 import type {
   TgApiCallRecord,
@@ -16,6 +15,7 @@ import type {
   TgMessage,
   TgRateLimitOptions,
   TgUpdateRecord,
+  TgWebhookAttempt,
   TgWebhookRetryPolicy,
 } from './telegram-fake.types';
 import { defaultWebhookRetryPolicy, TgWebhookSender } from './telegram-fake.webhook-sender';
@@ -67,24 +67,8 @@ export class TelegramFake {
   /** Starts the fake on a free port of 127.0.0.1 (or the given one). */
   static async start(options: TgFakeOptions & { port?: number } = {}): Promise<TelegramFake> {
     const holder: { fake?: TelegramFake } = {};
-    const server = createServer((req, res) => {
-      const fake = holder.fake;
-      if (!fake) {
-        res.writeHead(503).end();
-        return;
-      }
-      handleTelegramHttp(fake.http, req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: false, error_code: 500, description: err instanceof Error ? err.message : 'Internal Server Error' }));
-      });
-    });
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    holder.fake = new TelegramFake(server, `http://127.0.0.1:${port}`, options);
+    const { server, baseUrl } = await listenTelegramHttp(options.port ?? 0, () => holder.fake?.http);
+    holder.fake = new TelegramFake(server, baseUrl, options);
     return holder.fake;
   }
 
@@ -258,6 +242,21 @@ export class TelegramFake {
   /** Resolves when no webhook delivery is under way (queues held by an outage or without a webhook do not count). */
   idle(): Promise<void> {
     return this.sender.idle();
+  }
+
+  /**
+   * One POST of any body (an update object or raw text) to the bot's webhook, outside the queue and without
+   * retries: replays (same update_id), forged or missing secrets (`secretToken: null` sends no header).
+   */
+  postToWebhook(bot: string, body: unknown, options: { secretToken?: string | null } = {}): Promise<TgWebhookAttempt> {
+    return this.sender.postOnce(this.store.bot(bot), body, options.secretToken);
+  }
+
+  /** Sends an update the fake made once more, as it was (same update_id): what Telegram does after a lost answer. */
+  replayUpdate(bot: string, updateId: number, options: { secretToken?: string | null } = {}): Promise<TgWebhookAttempt> {
+    const record = this.store.bot(bot).updates.find((u) => u.update.update_id === updateId);
+    if (!record) throw new Error(`Telegram fake: no update ${updateId}`);
+    return this.postToWebhook(bot, record.update, options);
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------

@@ -232,7 +232,8 @@ export class TgFakeStore {
     const key = `${bot.token}:${customerId}`;
     let sizes = this.profilePhotos.get(key);
     if (!sizes) {
-      sizes = this.createPhoto(bot.token, c.photo, 'image/jpeg', 640, 640, 'profile_photo');
+      const png = c.photo.length > 8 && c.photo.readUInt32BE(0) === 0x89504e47;
+      sizes = this.createPhoto(bot.token, c.photo, png ? 'image/png' : 'image/jpeg', 640, 640, 'profile_photo');
       this.profilePhotos.set(key, sizes);
     }
     return sizes;

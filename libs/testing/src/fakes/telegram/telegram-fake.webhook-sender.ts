@@ -1,6 +1,6 @@
 import { postRaw } from '../vk/vk-fake.callback-sender';
 import type { TgBotState } from './telegram-fake.store';
-import type { TgUpdateRecord, TgWebhookRetryPolicy } from './telegram-fake.types';
+import type { TgUpdateRecord, TgWebhookAttempt, TgWebhookRetryPolicy } from './telegram-fake.types';
 
 export const defaultWebhookRetryPolicy: TgWebhookRetryPolicy = {
   maxAttempts: 5,
@@ -65,6 +65,15 @@ export class TgWebhookSender {
     this.stopped = true;
     await this.idle();
     for (const record of [...this.waiters.keys()]) this.wake(record);
+  }
+
+  /** One POST outside the queue, no retries; `secretToken` undefined = the bot's own, null = no header. */
+  async postOnce(bot: TgBotState, body: unknown, secretToken: string | null | undefined): Promise<TgWebhookAttempt> {
+    if (!bot.webhook) throw new Error(`Telegram fake: ${bot.username} has no webhook`);
+    const secret = secretToken === undefined ? bot.webhook.secretToken : secretToken;
+    const raw = typeof body === 'string' ? body : JSON.stringify(body);
+    const answer = await postRaw(bot.webhook.url, raw, secret == null ? {} : { 'X-Telegram-Bot-Api-Secret-Token': secret }, this.policy.timeoutMs);
+    return { body: answer.body, at: Date.now(), ...(answer.status === undefined ? {} : { status: answer.status }), ...(answer.error === undefined ? {} : { error: answer.error }) };
   }
 
   private wake(record: TgUpdateRecord): void {
