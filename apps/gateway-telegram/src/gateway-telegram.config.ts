@@ -3,10 +3,10 @@ import { GatewayConfig } from '@parley/channel-kit';
 
 /** gateway-telegram configuration, read from the environment and validated at boot (a bad variable stops the app). */
 export class GatewayTelegramConfig extends GatewayConfig {
-  override PORT: number = 3102;
+  override PORT: number = 3106;
 
   /** Public base URL Telegram reaches this service at; webhook URLs are `<base>/webhooks/telegram/<channelId>`. */
-  override PUBLIC_WEBHOOK_BASE_URL: string = 'http://localhost:3102';
+  override PUBLIC_WEBHOOK_BASE_URL: string = 'http://localhost:3106';
 
   /** Bot API base (methods at `<base>/bot<token>/<method>`); the sandbox and tests point it at the Telegram fake. */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
