@@ -5,6 +5,7 @@ export * from './channels';
 export { SecretBox } from './crypto/secret-box';
 export { TokenPacer } from './pacing/token-pacer';
 export { ConnectionPacer } from './pacing/connection-pacer';
+export { SharedRateBudget } from './pacing/shared-rate-budget';
 export { inboundEnvelopeId } from './inbound/inbound-publisher';
 export { InboundIntake, type IntakeOutcome } from './inbound/inbound-intake';
 export { hostAllowed } from './media/media-downloader';

@@ -1,4 +1,5 @@
-import { attachmentKindOf, normaliseMime, type InboundItem, type MediaToFetch } from '@parley/channel-kit';
+import { attachmentKindOf, inboundEvent, normaliseMime, type InboundItem, type MediaToFetch } from '@parley/channel-kit';
+import { MessageEditedV1 } from '@parley/contracts';
 import type { TgMessage, TgPhotoSize, TgUpdate } from './telegram-update.types';
 
 /*
@@ -123,7 +124,7 @@ export function normalizeTgUpdate(update: TgUpdate, ctx: TgChannelContext): Inbo
     const editedAt = iso(m.edit_date ?? m.date);
     const key = `telegram:${ctx.botId}:edit:${m.chat.id}:${m.message_id}:${m.edit_date ?? m.date}`;
     const fact = { ...base(ctx, m.chat.id, m.from.id, key, editedAt), externalMessageId: String(m.message_id), text: tgTextOf(m), editedAt };
-    return [{ kind: 'message-edited', fact, alsoKnownAs }];
+    return [inboundEvent(MessageEditedV1, fact, { alsoKnownAs })];
   }
   if (update.my_chat_member) {
     const u = update.my_chat_member;

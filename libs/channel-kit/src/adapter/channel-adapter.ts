@@ -7,7 +7,7 @@ import type {
   CustomerBlockedChannel,
   CustomerUnblockedChannel,
   ExternalReplyReceived,
-  MessageEdited,
+  MessageDefinition,
   MessageReceived,
   SendReply,
 } from '@parley/contracts';
@@ -113,10 +113,28 @@ export type InboundItem =
       /** The send key (see `sendKey`) this message would carry if it were the echo of Parley's own send: then it is dropped. */
       echoOfSendKey?: string;
     }
-  /** The customer edited a message (Telegram `edited_message`): the new text, no media. */
-  | { kind: 'message-edited'; fact: MessageEdited; alsoKnownAs?: string[] }
   | { kind: 'customer-blocked'; fact: CustomerBlockedChannel; alsoKnownAs?: string[] }
-  | { kind: 'customer-unblocked'; fact: CustomerUnblockedChannel; alsoKnownAs?: string[] };
+  | { kind: 'customer-unblocked'; fact: CustomerUnblockedChannel; alsoKnownAs?: string[] }
+  /**
+   * Any other inbound fact with its own definition in libs/contracts (an edit, a reaction, a receipt): build it
+   * with `inboundEvent(definition, fact)`. With `media`, the copied files are set as the fact's `attachments`.
+   */
+  | { kind: 'event'; definition: MessageDefinition<InboundEventData>; fact: InboundEventData; media?: MediaToFetch[]; alsoKnownAs?: string[] };
+
+/** What every inbound fact carries for the kit: its dedupe key (envelope id) and its time (envelope occurredAt). */
+export interface InboundEventData {
+  dedupeKey: string;
+  sentAt: string;
+}
+
+/** An `event` item whose fact matches its definition (attachments, if the fact has them, come from `media`). */
+export function inboundEvent<T extends InboundEventData>(
+  definition: MessageDefinition<T>,
+  fact: Omit<T, 'attachments'>,
+  extra: { media?: MediaToFetch[]; alsoKnownAs?: string[] } = {},
+): InboundItem {
+  return { kind: 'event', definition, fact: fact as InboundEventData, ...extra };
+}
 
 /** What the kit lends an adapter while it sends. */
 export interface SendTools {

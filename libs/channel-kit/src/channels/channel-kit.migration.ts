@@ -13,6 +13,7 @@ const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
  *   `health` written only when it changes; `backfill_since` while a backfill is owed. No per-message column.
  * - `received_keys`: dedupe keys of every inbound fact published, forever.
  * - `sent_messages`: Parley's own sends by (account, send key): echo recognition and send idempotency.
+ * - `rate_windows` + `take_rate_slot()`: rate budgets shared by every replica (one row per connection or chat).
  */
 export function channelKitTablesSql(schema: string): string[] {
   if (!IDENT.test(schema)) throw new Error(`not a schema name: ${schema}`);
@@ -48,6 +49,26 @@ export function channelKitTablesSql(schema: string): string[] {
       created_at           timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT sent_messages_pkey PRIMARY KEY (account_id, send_key)
     )`,
+    `CREATE TABLE IF NOT EXISTS ${schema}.rate_windows (
+      key    text PRIMARY KEY,
+      slots  bigint[] NOT NULL DEFAULT '{}'
+    )`,
+    // Takes a slot of `p_calls` per `p_window` ms at `p_now` (ms) for `p_key`: 0 when granted, else the ms to wait.
+    // The row lock serialises replicas; one round trip per call.
+    `CREATE OR REPLACE FUNCTION ${schema}.take_rate_slot(p_key text, p_now bigint, p_calls integer, p_window bigint)
+    RETURNS bigint LANGUAGE plpgsql AS $fn$
+    DECLARE kept bigint[];
+    BEGIN
+      INSERT INTO ${schema}.rate_windows (key) VALUES (p_key) ON CONFLICT (key) DO NOTHING;
+      SELECT ARRAY(SELECT x FROM unnest(w.slots) AS x WHERE x > p_now - p_window ORDER BY x) INTO kept
+        FROM ${schema}.rate_windows w WHERE w.key = p_key FOR UPDATE;
+      IF cardinality(kept) < p_calls THEN
+        UPDATE ${schema}.rate_windows SET slots = kept || p_now WHERE key = p_key;
+        RETURN 0;
+      END IF;
+      RETURN GREATEST(1, kept[cardinality(kept) - p_calls + 1] + p_window - p_now);
+    END
+    $fn$`,
   ];
 }
 
@@ -62,6 +83,8 @@ export function channelKitMigrations(schema: string): MigrationClass[] {
     }
 
     async down(q: QueryRunner): Promise<void> {
+      await q.query(`DROP FUNCTION IF EXISTS ${schema}.take_rate_slot(text, bigint, integer, bigint)`);
+      await q.query(`DROP TABLE IF EXISTS ${schema}.rate_windows`);
       await q.query(`DROP TABLE IF EXISTS ${schema}.sent_messages`);
       await q.query(`DROP TABLE IF EXISTS ${schema}.received_keys`);
       await q.query(`DROP TABLE IF EXISTS ${schema}.channels`);

@@ -5,13 +5,11 @@ import type { ChannelRecord } from './channel-record';
 import { decryptSecrets } from './channel-credentials';
 import type { ChannelRepository } from './channel.repository';
 
-/** How long a replica trusts a cached channel; changes made by this replica invalidate it at once. */
-export const CONNECTION_CACHE_MS = 2_000;
-
 /**
  * Channels with their secrets decrypted, in memory, so a webhook costs no Postgres query and no decryption for a
- * known channel. A change made here drops the entry; a change made by another replica is seen within
- * CONNECTION_CACHE_MS. Concurrent misses of one channel share one query.
+ * known channel. A change made here replaces the entry; every committed change NOTIFYs (the outbox write), and
+ * `clear()` on that signal drops every replica's entries; CHANNEL_CACHE_MS bounds staleness while LISTEN is down.
+ * Concurrent misses of one channel share one query.
  */
 export class ConnectionCache {
   private readonly entries = new Map<string, { at: number; connection: Promise<ChannelConnection<object, object> | undefined> }>();
@@ -25,7 +23,7 @@ export class ConnectionCache {
 
   get(id: string): Promise<ChannelConnection<object, object> | undefined> {
     const hit = this.entries.get(id);
-    if (hit && this.now() - hit.at < CONNECTION_CACHE_MS) return hit.connection;
+    if (hit && this.now() - hit.at < this.context.config.CHANNEL_CACHE_MS) return hit.connection;
     const connection = this.channels.find(id).then((record) => (record ? this.toConnection(record) : undefined));
     const entry = { at: this.now(), connection };
     this.entries.set(id, entry);
@@ -33,6 +31,11 @@ export class ConnectionCache {
       if (this.entries.get(id) === entry) this.entries.delete(id);
     });
     return connection;
+  }
+
+  /** Forgets every channel (another replica changed one; which one is not said). */
+  clear(): void {
+    this.entries.clear();
   }
 
   /** Stores what this replica just wrote (or forgets a deleted channel). */

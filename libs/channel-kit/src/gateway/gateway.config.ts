@@ -27,6 +27,15 @@ export class GatewayConfig extends InfraServiceConfig {
   @Max(60_000)
   OUTBOX_POLL_MS: number = 1_000;
 
+  /**
+   * How long a replica trusts its cached (decrypted) channel. Changes by any replica invalidate caches at once
+   * through LISTEN on the outbox's NOTIFY channel; this bounds staleness while that connection is down.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  CHANNEL_CACHE_MS: number = 2_000;
+
   /** Consecutive failed messenger API calls of a channel after which it is shown as degraded. */
   @IsInt()
   @Min(1)

@@ -16,6 +16,7 @@ import { ReceivedKeysRepository } from '../inbound/received-keys.repository';
 import { MediaDownloader } from '../media/media-downloader';
 import { MediaTransfer } from '../media/media-transfer';
 import { ConnectionPacer } from '../pacing/connection-pacer';
+import { SharedRateBudget } from '../pacing/shared-rate-budget';
 import { ProfileService } from '../profiles/profile-service';
 import { SendService } from '../sending/send-service';
 import { SentMessagesRepository } from '../sending/sent-messages.repository';
@@ -93,8 +94,9 @@ export function createGatewayModule<TConfig extends GatewayConfig>(definition: G
       },
       {
         provide: ConnectionPacer,
-        inject: [GatewayContext],
-        useFactory: (context: GatewayContext) => new ConnectionPacer(context.adapter.capabilities.rateBudgets),
+        inject: [GatewayContext, DataSource],
+        useFactory: (context: GatewayContext, ds: DataSource) =>
+          new ConnectionPacer(context.adapter.capabilities.rateBudgets, new SharedRateBudget(ds, schema)),
       },
       ...outboxProviders({
         table: outboxTable(schema),

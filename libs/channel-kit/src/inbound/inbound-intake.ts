@@ -3,7 +3,6 @@ import {
   CustomerBlockedChannelV1,
   CustomerUnblockedChannelV1,
   ExternalReplyReceivedV1,
-  MessageEditedV1,
   MessageReceivedV1,
 } from '@parley/contracts';
 import type { ChannelConnection, InboundItem } from '../adapter/channel-adapter';
@@ -49,15 +48,17 @@ export class InboundIntake {
       case 'external-reply':
         await this.inbound.publish(ExternalReplyReceivedV1, { ...item.fact, attachments: await this.media.copyAll(connection, item.media) });
         return;
-      case 'message-edited':
-        await this.inbound.publish(MessageEditedV1, item.fact);
-        return;
       case 'customer-blocked':
         await this.inbound.publish(CustomerBlockedChannelV1, item.fact);
         return;
       case 'customer-unblocked':
         await this.inbound.publish(CustomerUnblockedChannelV1, item.fact);
         return;
+      case 'event': {
+        const data = item.media ? { ...item.fact, attachments: await this.media.copyAll(connection, item.media) } : item.fact;
+        await this.inbound.publish(item.definition, data);
+        return;
+      }
     }
   }
 }

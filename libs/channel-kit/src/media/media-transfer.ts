@@ -33,7 +33,8 @@ export class MediaTransfer {
 
   /** One file; undefined when it was left out. */
   async copy(connection: ChannelConnection<object, object>, item: MediaToFetch): Promise<AttachmentRef | undefined> {
-    const cap = Math.min(this.context.options.maxMediaBytes, this.context.adapter.capabilities.attachmentsIn.maxBytes[item.kind] ?? Infinity);
+    const limits = this.context.adapter.capabilities.attachmentsIn.maxBytes;
+    const cap = Math.min(this.context.options.maxMediaBytes, limits[item.kind] ?? limits.default);
     if (item.size !== undefined && item.size > cap) {
       this.logger.warn({ source: item.source, size: item.size, cap }, 'media over the size cap left out');
       return undefined;
