@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-write';
 import { crc32, deflateSync } from 'node:zlib';
 import type { TelegramFake, TgFakeCustomerConfig, TgFileKind, TgMessage } from '@parley/testing';
 
@@ -73,11 +73,8 @@ export async function loadTelegramSnapshot(file: string): Promise<TelegramSandbo
   return parsed;
 }
 
-export async function saveTelegramSnapshot(file: string, snapshot: TelegramSandboxSnapshot): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(snapshot), { mode: 0o600 });
-  await rename(temp, file);
+export function saveTelegramSnapshot(file: string, snapshot: TelegramSandboxSnapshot): Promise<void> {
+  return writeFileAtomic(file, JSON.stringify(snapshot));
 }
 
 export function takeTelegramSnapshot(fake: TelegramFake, bot: SandboxBot, customers: SandboxTgCustomer[]): TelegramSandboxSnapshot {

@@ -46,11 +46,11 @@ export interface TgLimitVerdict {
 export class TgRateLimiter {
   private readonly windows = new Map<string, number[]>();
   private readonly counts = new Map<string, number>();
-  private options: { perBotPerSecond: number; perChatPerSecond: number; enforce: boolean } | undefined;
+  private options: { perBotPerSecond: number; perChatPerSecond: number; enforce: boolean; windowMs: number } | undefined;
 
   configure(options: TgRateLimitOptions | undefined): void {
     this.options = options
-      ? { perBotPerSecond: options.perBotPerSecond ?? 30, perChatPerSecond: options.perChatPerSecond ?? 1, enforce: options.enforce ?? true }
+      ? { perBotPerSecond: options.perBotPerSecond ?? 30, perChatPerSecond: options.perChatPerSecond ?? 1, enforce: options.enforce ?? true, windowMs: options.windowMs ?? 1000 }
       : undefined;
     this.windows.clear();
   }
@@ -85,7 +85,8 @@ export class TgRateLimiter {
   }
 
   private window(key: string, now: number): number[] {
-    const window = (this.windows.get(key) ?? []).filter((t) => now - t < 1000);
+    const windowMs = this.options?.windowMs ?? 1000;
+    const window = (this.windows.get(key) ?? []).filter((t) => now - t < windowMs);
     this.windows.set(key, window);
     return window;
   }
@@ -94,7 +95,7 @@ export class TgRateLimiter {
     const key = `${kind}|${token}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     const oldest = window[0] ?? now;
-    const retryAfter = Math.max(1, Math.ceil((oldest + 1000 - now) / 1000));
+    const retryAfter = Math.max(1, Math.ceil((oldest + (this.options?.windowMs ?? 1000) - now) / 1000));
     return { kind, retryAfter, refuse: this.options?.enforce ?? true };
   }
 }

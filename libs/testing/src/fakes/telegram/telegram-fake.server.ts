@@ -131,10 +131,14 @@ export class TelegramFake {
 
   // ---- the customer side --------------------------------------------------------------------------------------
 
-  /** A customer writes to a bot: stored in the chat and queued as a `message` update (delivered unless held). */
+  /**
+   * A customer writes to a bot: stored in the chat and queued as a `message` update (delivered unless held). Writing
+   * to a bot one blocked unblocks it first, as Telegram does (a `my_chat_member` update with status `member`).
+   */
   async customerSends(input: TgCustomerSendInput): Promise<TgCustomerActionResult> {
     const bot = this.store.bot(input.bot);
     const chat = this.store.chat(bot, input.customerId);
+    if (chat.blocked) void this.setBlocked({ ...input, wait: false }, false);
     chat.started = true;
     const reply = input.replyToMessageId === undefined ? undefined : chat.messages.find((m) => m.message_id === input.replyToMessageId);
     const message = this.store.addMessage(bot, chat, false, { ...(reply ? { reply_to_message: reply } : {}), ...customerMessageFields(this.store, bot, input) }, input.date);
@@ -184,9 +188,7 @@ export class TelegramFake {
   inject(method: string, fault: TgFault, times = 1): void {
     this.faults.add(method, fault, times);
   }
-  clearFaults(): void {
-    this.faults.clear();
-  }
+  clearFaults = (): void => this.faults.clear();
 
   /**
    * Webhook outage: `hold` keeps updates queued and delivers them in order when it ends (Telegram's side was

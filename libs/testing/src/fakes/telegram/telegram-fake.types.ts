@@ -178,6 +178,8 @@ export interface TgRateLimitOptions {
   perChatPerSecond?: number;
   /** true (default): answer 429 with retry_after; false: only count the violations. */
   enforce?: boolean;
+  /** Window length in ms (default 1000; a test may widen it so that its assertions do not depend on speed). */
+  windowMs?: number;
 }
 
 export interface TgFakeOptions {
