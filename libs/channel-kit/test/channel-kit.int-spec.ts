@@ -204,6 +204,16 @@ describe('channel-kit gateway skeleton (a signed test messenger, real NATS and P
     expect((await send('f')).externalMessageId).toMatch(/^m\d+$/);
   });
 
+  it('sends once per reply id, telling the adapter when an earlier attempt did not complete', async () => {
+    const reply = { channelId: channel.id, conversationId: randomUUID(), replyId: randomUUID(), externalChatId: 'u1', text: 'once', attachments: [] };
+    fake.failNext(500);
+    expect((await caught(rpc.request(requests.send, reply, newCorrelation()))).code).toBe('MESSENGER_UNAVAILABLE');
+    const receipt = await rpc.request(requests.send, reply, newCorrelation());
+    expect(await rpc.request(requests.send, reply, newCorrelation())).toEqual(receipt);
+    const calls = fake.calls.filter((c) => c.path === '/send' && c.body['text'] === 'once');
+    expect(calls.map((c) => c.body['attemptedBefore'])).toEqual([false, true]);
+  });
+
   it('backfills the whole window after a Disconnected spell, skipping what it already has', async () => {
     await rpc.request(requests.updateChannel, { channelId: channel.id, active: false }, newCorrelation());
     const known = (await inbound()).length;

@@ -83,7 +83,7 @@ export class SignedTestAdapter implements ChannelAdapter<Record<string, never>, 
   async send(connection: Connection, reply: SendReply, tools: SendTools): Promise<SendOutcome> {
     const release = await tools.pace({ chat: reply.externalChatId });
     try {
-      const sent = await this.call<{ message_token: string }>(connection.secrets.authToken, '/send', { to: reply.externalChatId, text: reply.text, key: tools.sendKey });
+      const sent = await this.call<{ message_token: string }>(connection.secrets.authToken, '/send', { to: reply.externalChatId, text: reply.text, key: tools.sendKey, attemptedBefore: tools.attemptedBefore });
       return { externalMessageId: sent.message_token };
     } finally {
       release();

@@ -140,6 +140,12 @@ export function inboundEvent<T extends InboundEventData>(
 export interface SendTools {
   /** The idempotency key of this reply (from `sendKey`), recorded before `send` is called. */
   sendKey: string;
+  /**
+   * An earlier attempt of this send key started and did not complete (a crash or timeout between the messenger's
+   * answer and the record is possible). Messengers that de-duplicate (VK `random_id`) need not care; others may
+   * look before sending again.
+   */
+  attemptedBefore: boolean;
   /** The attachment's bytes from the attachment store (its size was checked against `attachmentsOut`). */
   read(ref: AttachmentRef): Promise<Buffer>;
   /**

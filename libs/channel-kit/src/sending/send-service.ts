@@ -46,7 +46,7 @@ export class SendService {
     await this.sent.recordAttempt(connection.externalId, sendKey, connection.id, reply.replyId);
     let outcome;
     try {
-      outcome = await adapter.send(connection, reply, this.tools(connection, sendKey));
+      outcome = await adapter.send(connection, reply, this.tools(connection, sendKey, previous !== undefined));
     } catch (err: unknown) {
       this.health.failed(connection, err);
       throw err;
@@ -57,9 +57,10 @@ export class SendService {
     return { externalMessageId: outcome.externalMessageId, sentAt: sentAt.toISOString() };
   }
 
-  private tools(connection: ChannelConnection<object, object>, sendKey: string): SendTools {
+  private tools(connection: ChannelConnection<object, object>, sendKey: string, attemptedBefore: boolean): SendTools {
     return {
       sendKey,
+      attemptedBefore,
       read: (ref) => this.read(ref),
       pace: (options) => this.pacer.acquire(connection.id, { priority: 1, ...options }),
     };
