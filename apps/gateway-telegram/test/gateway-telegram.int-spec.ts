@@ -269,6 +269,17 @@ describe('gateway-telegram (real NATS, Postgres and the Telegram fake over HTTP)
     expect(blocked.retryable).toBe(false);
   });
 
+  it('resumes a reply cut short by a 429 after its last sent part, so the retry does not repeat the text', async () => {
+    const ref = await store.put({ name: 'terms.pdf', mime: 'application/pdf', kind: 'file', data: randomBytes(1200) });
+    const reply = { externalChatId: String(BOB), replyId: randomUUID(), text: 'y'.repeat(1300), attachments: [ref] };
+    const before = tg.sentMessages(BOB).length;
+    tg.failNext('sendDocument', 429, 1, { retryAfter: 1 });
+    const limited = await caught(send(reply));
+    expect(limited.code).toBe('RATE_LIMITED');
+    await send(reply);
+    expect(tg.sentMessages(BOB).slice(before).map((m) => m.method)).toEqual(['sendMessage', 'sendDocument']);
+  });
+
   it('fetches a profile: first/last name and @username from getChat, the avatar from getUserProfilePhotos', async () => {
     const profile = await requests.request(tgRequests.fetchProfile, { channelId: channel.id, externalUserId: String(ANN) }, newCorrelation());
     expect(profile.displayName).toBe('Ann B (@ann)');
