@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { createTestDatabase, startTestNats, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
+import { createTestDatabase, startTestNats, TelegramFake, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
 import { freeSystemPorts, startSystem, type RunningSystem } from '../up/src/start-system';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, type BrowserSession } from './browser/chromium';
 import { ConsoleApiClient, type ApiChannel } from './browser/console-api-client';
@@ -32,6 +32,10 @@ const COMMUNITY = { id: 218_000_777, name: 'Parley Shop', token: 'vk-community-t
 const CUSTOMER = { id: 5_550_001, firstName: 'Anna', lastName: 'Smirnova' };
 const CUSTOMER_TEXT = 'Hello from VK';
 const REPLY_TEXT = 'Hi Anna! Thanks for writing, how can we help?';
+const BOT = { token: '7400001:AAHbrowserTestBotToken_abcdefgh', username: 'browser_shop_bot' };
+const TG_CUSTOMER = { id: 740_111, firstName: 'Tom', lastName: 'Berg', username: 'tomberg' };
+const TG_TEXT = 'Hello from Telegram';
+const PDF = Buffer.from('%PDF-1.4\n% parley browser test\n');
 
 /** What the test reads of an `<img>` in the page (the workspace compiles without the DOM library). */
 interface LoadedImage {
@@ -53,18 +57,23 @@ describeWithChromium(suiteTitle, () => {
   let stateDir: string | undefined;
   let system: RunningSystem | undefined;
   let vk: VkFake | undefined;
+  let tg: TelegramFake | undefined;
   let browser: BrowserSession | undefined;
   const systemLog: string[] = [];
   const exits: string[] = [];
   const shots = new ScreenshotRecorder(screenshotDir, 'console-browser');
 
   beforeAll(async () => {
-    for (const built of ['apps/console-api/src/main.js', 'apps/gateway-vk/src/main.js', 'apps/console/index.html']) {
+    for (const built of ['apps/console-api/src/main.js', 'apps/gateway-vk/src/main.js', 'apps/gateway-telegram/src/main.js', 'apps/console/index.html']) {
       if (!existsSync(path.join(distDir, built))) throw new Error(`dist/${built} is missing: run \`npm run build\` before this test`);
     }
     vk = await VkFake.start({ callbackRetry: { maxRetries: 2, delayMs: 200, timeoutMs: 10_000 } });
     vk.addCommunity({ id: COMMUNITY.id, name: COMMUNITY.name, token: COMMUNITY.token, secret: COMMUNITY.secret, confirmation: COMMUNITY.confirmation });
     vk.addUser({ ...CUSTOMER, avatar: stripedPng(100, 100, [[0x1f, 0x9d, 0x6b], [0xff, 0xff, 0xff]]) });
+
+    tg = await TelegramFake.start({ webhookRetry: { maxAttempts: 3, baseDelayMs: 200 } });
+    tg.addBot(BOT);
+    tg.addCustomer({ ...TG_CUSTOMER, photo: stripedPng(80, 80, [[0x22, 0x6f, 0xd1], [0xff, 0xff, 0xff]]) });
 
     nats = await startTestNats();
     database = await createTestDatabase('parley_browser');
@@ -77,7 +86,7 @@ describeWithChromium(suiteTitle, () => {
       natsUrl: nats.url,
       databaseUrl: database.url,
       vkApiUrl: vk.apiUrl,
-      env: { PARLEY_ADMIN_EMAIL: ADMIN.email, PARLEY_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn' },
+      env: { PARLEY_ADMIN_EMAIL: ADMIN.email, PARLEY_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', TELEGRAM_API_URL: tg.apiUrl },
       readyTimeoutMs: 60_000,
       write: (line) => systemLog.push(line),
       onProcessExit: (name, code, signal) => exits.push(`${name} exited (${signal ?? String(code)})`),
@@ -102,6 +111,10 @@ describeWithChromium(suiteTitle, () => {
       throw new Error(`the webhook ${channel.webhookUrl} did not confirm: ${JSON.stringify(confirmation)}`);
     }
 
+    // The same line answers Telegram too: Parley registers the bot's webhook itself.
+    const bot = await admin.connectTelegram(line.id, 'Telegram: Parley Shop', BOT.token);
+    if (tg.webhookInfo(BOT.token).url !== bot.webhookUrl) throw new Error(`setWebhook was not called with ${bot.webhookUrl}`);
+
     browser = await launchChromium({ viewport: { width: 1280, height: 800 }, actionTimeoutMs: 10_000 });
   }, 80_000);
 
@@ -109,6 +122,7 @@ describeWithChromium(suiteTitle, () => {
     await browser?.close();
     await system?.stop();
     await vk?.stop();
+    await tg?.stop();
     await nats?.shutdown();
     await database?.drop();
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
@@ -240,7 +254,60 @@ describeWithChromium(suiteTitle, () => {
     }),
     60_000,
   );
+
+  it('in the same line, the operator answers a Telegram customer and the VK customer with text and a file', () =>
+    explained(async () => {
+      const { page } = requireBrowser(browser);
+      const telegram = requireTelegram(tg);
+      const fake = requireVk(vk);
+      await page.getByTestId('nav-queue').click();
+
+      // The Telegram customer writes text and a photo; the VK customer writes again (rule "reopen").
+      const photo = stripedPng(200, 120);
+      await telegram.customerSends({ bot: BOT.token, customerId: TG_CUSTOMER.id, text: TG_TEXT });
+      await telegram.customerSends({ bot: BOT.token, customerId: TG_CUSTOMER.id, photo: { bytes: photo, width: 200, height: 120, mime: 'image/png' } });
+      await fake.writeAsCustomer({ groupId: COMMUNITY.id, userId: CUSTOMER.id, text: 'One more thing from VK' });
+
+      const tgItem = page.getByTestId('queue-item').filter({ hasText: `${TG_CUSTOMER.firstName} ${TG_CUSTOMER.lastName}` });
+      await tgItem.waitFor({ timeout: LIVE_MS });
+      await page.getByTestId('queue-item').filter({ hasText: 'One more thing from VK' }).waitFor({ timeout: LIVE_MS });
+      await shots.take(page, 'queue-telegram-and-vk');
+
+      await answerWithFile(page, tgItem, TG_TEXT, 'Hi Tom, here is your invoice', 'invoice.pdf');
+      const toTom = telegram.sentMessages(TG_CUSTOMER.id);
+      expect(toTom.map((m) => [m.method, m.caption, m.file?.fileName])).toEqual([['sendDocument', 'Hi Tom, here is your invoice', 'invoice.pdf']]);
+      expect(Buffer.compare(toTom[0]?.file?.bytes ?? Buffer.alloc(0), PDF)).toBe(0);
+      await shots.take(page, 'telegram-answered');
+
+      const vkItem = page.getByTestId('queue-item').filter({ hasText: 'One more thing from VK' });
+      await answerWithFile(page, vkItem, 'One more thing from VK', 'Ivan, the invoice for VK', 'invoice-vk.pdf');
+      const doc = fake.calls('docs.save');
+      expect(doc).toHaveLength(1);
+      expect(fake.sentMessages(CUSTOMER.id).map((m) => m.text)).toContain('Ivan, the invoice for VK');
+      await shots.take(page, 'vk-answered');
+
+      expect(browser?.pageErrors ?? []).toEqual([]);
+      expect(exits).toEqual([]);
+    }),
+    60_000,
+  );
 });
+
+/** Opens a queued conversation, accepts it, and answers with a text and a file; resolves once it is delivered. */
+async function answerWithFile(page: Page, item: Locator, inboundText: string, text: string, fileName: string): Promise<void> {
+  await item.click();
+  const view = page.getByTestId('conversation-view');
+  await view.locator('[data-testid="conversation-message"][data-direction="inbound"]').getByTestId('message-text').filter({ hasText: inboundText }).first().waitFor();
+  await view.getByTestId('accept-button').click();
+  await expectAttribute(view, 'data-status', 'assigned', 'the conversation to be assigned');
+  await page.getByTestId('composer-file-input').setInputFiles({ name: fileName, mimeType: 'application/pdf', buffer: PDF });
+  await page.getByTestId('composer-attachment').filter({ hasText: fileName }).waitFor();
+  await page.getByTestId('composer-input').fill(text);
+  await page.getByTestId('composer-send').click();
+  const reply = view.locator('[data-testid="conversation-message"][data-direction="outbound"]').filter({ hasText: text });
+  await reply.waitFor();
+  await expectAttribute(reply, 'data-status', 'delivered', `the reply "${text}" to be delivered`);
+}
 
 async function expectAttribute(locator: Locator, name: string, value: string, what: string): Promise<void> {
   await locator.first().waitFor();
@@ -277,6 +344,11 @@ function requireBrowser(session: BrowserSession | undefined): { page: Page } {
 function requireSystem(running: RunningSystem | undefined): RunningSystem {
   if (!running) throw new Error('the system did not start (see beforeAll)');
   return running;
+}
+
+function requireTelegram(fake: TelegramFake | undefined): TelegramFake {
+  if (!fake) throw new Error('the Telegram fake did not start (see beforeAll)');
+  return fake;
 }
 
 function requireVk(fake: VkFake | undefined): VkFake {

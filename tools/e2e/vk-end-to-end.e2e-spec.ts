@@ -73,6 +73,8 @@ const PAVEL = 4444;
 const STRANGER = 4545;
 const MARIA = 4646;
 const PDF = Buffer.from('%PDF-1.4\n% parley e2e\n');
+/** gateway-telegram runs too; this test connects no bot, so it never calls its API (and no sandbox is started). */
+const TELEGRAM_UNUSED = 'http://127.0.0.1:9';
 
 let build: PrivateBuild | undefined;
 let nats: NatsServer;
@@ -145,7 +147,7 @@ beforeAll(async () => {
     natsUrl: nats.url,
     databaseUrl: db.url,
     // VK_API_URL as `npm run up` takes it from the environment: the gateway talks to the fake, no sandbox runs.
-    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VK_API_URL: vk.apiUrl },
+    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VK_API_URL: vk.apiUrl, TELEGRAM_API_URL: TELEGRAM_UNUSED },
     extraEnv: { 'outbound-dispatcher': { RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '500' } },
     readyTimeoutMs: 90_000,
     write: (line) => {
@@ -182,7 +184,7 @@ afterAll(async () => {
 describe('VK end to end (issue 3)', () => {
   it('1. starts every process of the system from its build', () => {
     expect(system.skipped).toEqual([]);
-    expect(system.started).toEqual(['routing-service', 'contact-service', 'conversation-service', 'gateway-vk', 'outbound-dispatcher', 'console-api']);
+    expect(system.started).toEqual(['routing-service', 'contact-service', 'conversation-service', 'gateway-vk', 'gateway-telegram', 'outbound-dispatcher', 'console-api']);
   });
 
   it('2. admin creates operators and lines, connects the community; checks and RBAC hold', async () => {

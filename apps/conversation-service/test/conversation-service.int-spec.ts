@@ -14,6 +14,7 @@ import {
   Headers,
   LineChangedV1,
   ListConversationsV1,
+  MessageEditedV1,
   MessageReceivedV1,
   newCorrelation,
   newMessageId,
@@ -240,6 +241,31 @@ describe('conversation-service over real NATS and Postgres', () => {
     ])) as Array<{ n: number }>;
     expect(rows[0]?.n).toBe(1);
     expect((await conversationsOf(contactId)).length).toBe(1);
+  });
+
+  it('shows a customer\'s edit as the new text of their message, marked edited, once', async () => {
+    const channel = await line({ mode: 'reopen' });
+    const user = '1077';
+    const original = await customerWrites(channel, user, 'helo');
+    const contactId = await contactOf(channel, user);
+    const conversation = await latestConversation(contactId, (c) => c.messageCount === 1, 'the conversation to edit in');
+    const editedAt = new Date().toISOString();
+    const edit = { ...fact(channel, user, `telegram:1:edit:${user}:${original.data.externalMessageId}:1`), externalMessageId: original.data.externalMessageId, text: 'hello', editedAt };
+    await publish(MessageEditedV1, edit);
+    await publish(MessageEditedV1, edit); // a replay: recorded once
+    // An edit of a message this conversation never had changes nothing.
+    await publish(MessageEditedV1, { ...edit, dedupeKey: `telegram:1:edit:${user}:999:1`, externalMessageId: '999', text: 'ghost' });
+    await customerWrites(channel, user, 'after the edit');
+    const messages = await waitFor(
+      async () => {
+        const { items } = await client.request(GetConversationMessagesV1, { conversationId: conversation.id }, newCorrelation());
+        return items.length === 2 && items[0]?.editedAt !== undefined ? items : undefined;
+      },
+      { what: 'the edited message' },
+    );
+    expect(messages.map((m) => [m.text, m.editedAt])).toEqual([['hello', editedAt], ['after the edit', undefined]]);
+    const types = (await log(conversation.id)).map((e) => e.type);
+    expect(types.filter((t) => t === 'MessageEditRecorded')).toHaveLength(1);
   });
 
   it('enforces accept, reply and close rules over request/reply', async () => {

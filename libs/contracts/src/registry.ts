@@ -3,7 +3,14 @@ import { ConversationEvents } from './conversation';
 import { ReplyDispatchedV1, ReplyDispatchFailedV1 } from './delivery';
 import type { MessageDefinition } from './envelope/message-definition';
 import { ChannelChangedV1 } from './gateway';
-import { CustomerBlockedChannelV1, CustomerUnblockedChannelV1, ExternalReplyReceivedV1, MessageReceivedV1, ReplyReceiptReceivedV1 } from './inbound';
+import {
+  CustomerBlockedChannelV1,
+  CustomerUnblockedChannelV1,
+  ExternalReplyReceivedV1,
+  MessageEditedV1,
+  MessageReceivedV1,
+  ReplyReceiptReceivedV1,
+} from './inbound';
 import { LineChangedV1 } from './routing';
 
 /** Every event definition Parley publishes (for the relay's subject mapping and the AsyncAPI document). */
@@ -13,6 +20,7 @@ export const AllEvents: readonly MessageDefinition[] = [
   CustomerBlockedChannelV1,
   CustomerUnblockedChannelV1,
   ReplyReceiptReceivedV1,
+  MessageEditedV1,
   ...ConversationEvents,
   ContactResolvedV1,
   ContactProfileUpdatedV1,

@@ -73,6 +73,11 @@ export class ConsoleApiClient {
   connectVk(lineId: string, name: string, settings: VkChannelSettings): Promise<ApiChannel> {
     return send(this.baseUrl, this.token, 'POST', `/api/lines/${lineId}/channels`, { type: 'vk', name, settings });
   }
+
+  /** Parley checks the token with getMe and registers the webhook with setWebhook itself. */
+  connectTelegram(lineId: string, name: string, botToken: string): Promise<ApiChannel> {
+    return send(this.baseUrl, this.token, 'POST', `/api/lines/${lineId}/channels`, { type: 'telegram', name, settings: { botToken } });
+  }
 }
 
 async function send<T>(baseUrl: string, token: string | undefined, method: string, route: string, body: unknown): Promise<T> {

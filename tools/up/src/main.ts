@@ -99,6 +99,9 @@ async function main(): Promise<void> {
       say(`  demo VK community for "Connect VK community": id ${community.id}, confirmation ${community.confirmation},`);
       say(`    secret ${community.secret}, token ${community.token}`);
     }
+    const bot = await sandboxBot(system.sandboxUrl);
+    say(`  Telegram sandbox: ${new URL('/telegram', system.sandboxUrl).toString()}   (write as a Telegram user there)`);
+    if (bot) say(`  demo Telegram bot for "Connect Telegram bot": @${bot.username}, bot token ${bot.token}`);
   }
   if (system.skipped.length > 0) say(`  NOT running (not built): ${system.skipped.join(', ')}`);
   say('  Ctrl-C stops everything.');
@@ -115,6 +118,16 @@ interface SandboxCommunityFields {
   token: string;
   secret: string;
   confirmation: string;
+}
+
+/** The sandbox's demo bot (its token is a sandbox value, printed so it can be pasted into the console). */
+async function sandboxBot(sandboxUrl: string): Promise<{ token: string; username: string } | undefined> {
+  try {
+    const res = await fetch(new URL('/sandbox/api/telegram/state', sandboxUrl), { signal: AbortSignal.timeout(2000) });
+    return ((await res.json()) as { bot?: { token: string; username: string } }).bot;
+  } catch {
+    return undefined;
+  }
 }
 
 async function sandboxCommunity(sandboxUrl: string): Promise<SandboxCommunityFields | undefined> {

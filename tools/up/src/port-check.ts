@@ -5,6 +5,7 @@ import type { SystemPorts } from './start-system';
 export const PORT_VARIABLES: Readonly<Record<keyof SystemPorts, string>> = {
   consoleApi: 'PARLEY_CONSOLE_PORT',
   gatewayVk: 'PARLEY_GATEWAY_VK_PORT',
+  gatewayTelegram: 'PARLEY_GATEWAY_TELEGRAM_PORT',
   conversationService: 'PARLEY_CONVERSATION_SERVICE_PORT',
   contactService: 'PARLEY_CONTACT_SERVICE_PORT',
   routingService: 'PARLEY_ROUTING_SERVICE_PORT',
@@ -17,6 +18,7 @@ export const PORT_VARIABLES: Readonly<Record<keyof SystemPorts, string>> = {
 const PORT_OWNERS: Readonly<Record<keyof SystemPorts, string>> = {
   consoleApi: 'console-api',
   gatewayVk: 'gateway-vk',
+  gatewayTelegram: 'gateway-telegram',
   conversationService: 'conversation-service',
   contactService: 'contact-service',
   routingService: 'routing-service',

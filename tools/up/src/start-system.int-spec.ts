@@ -42,8 +42,8 @@ describe('startSystem: messenger API bases from the environment', () => {
     return { system, output: output.join('\n') };
   }
 
-  it('VK_API_URL set: the gateway is given it, the sandbox is not part of the system, and the launcher says so', async () => {
-    const env = { VK_API_URL: 'https://vk.example.test/method', PUBLIC_WEBHOOK_BASE_URL: 'https://tunnel.example.test', LOG_LEVEL: 'warn' };
+  it('VK_API_URL and TELEGRAM_API_URL set: the gateways are given them, the sandbox is not part of the system, and the launcher says so', async () => {
+    const env = { VK_API_URL: 'https://vk.example.test/method', TELEGRAM_API_URL: 'https://tg.example.test', PUBLIC_WEBHOOK_BASE_URL: 'https://tunnel.example.test', LOG_LEVEL: 'warn' };
     const { system, output } = await plan(env);
     expect(system.vkApiUrl).toBe('https://vk.example.test/method');
     expect(system.webhookBaseUrl).toBe('https://tunnel.example.test');
@@ -51,6 +51,14 @@ describe('startSystem: messenger API bases from the environment', () => {
     expect(system.skipped).not.toContain('sandbox');
     expect(system.skipped).toContain('gateway-vk');
     expect(output).toContain('VK API: https://vk.example.test/method (from VK_API_URL)');
+    expect(system.messengerApis.find((a) => a.variable === 'TELEGRAM_API_URL')).toMatchObject({ url: 'https://tg.example.test', source: 'given' });
+    expect(system.skipped).toContain('gateway-telegram');
+  });
+
+  it('only VK_API_URL set: the sandbox still runs for Telegram', async () => {
+    const { system, output } = await plan({ VK_API_URL: 'https://vk.example.test/method', LOG_LEVEL: 'warn' });
+    expect(system.skipped).toContain('sandbox');
+    expect(output).toContain('Telegram API: sandbox (http://localhost:3999)');
   });
 
   it('VK_API_URL unset: the sandbox as before', async () => {

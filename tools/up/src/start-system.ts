@@ -13,11 +13,12 @@ import { ServiceProcess, type ServiceSpec } from './service-process';
 export interface SystemPorts {
   consoleApi: number;
   gatewayVk: number;
+  gatewayTelegram: number;
   conversationService: number;
   contactService: number;
   routingService: number;
   outboundDispatcher: number;
-  /** The messenger sandbox (fake VK API + customer page). */
+  /** The messenger sandbox (fake VK API and Telegram Bot API + customer pages). */
   sandbox: number;
   /** Local nats-server (only when no NATS URL is given). */
   nats: number;
@@ -32,6 +33,7 @@ export const DEFAULT_PORTS: SystemPorts = {
   contactService: 3103,
   routingService: 3104,
   outboundDispatcher: 3105,
+  gatewayTelegram: 3106,
   sandbox: 3200,
   nats: 14222,
   postgres: 15432,
@@ -45,6 +47,7 @@ export async function freeSystemPorts(options: { infra?: boolean } = {}): Promis
   const ports: Partial<SystemPorts> = {
     consoleApi: await freePort(),
     gatewayVk: await freePort(),
+    gatewayTelegram: await freePort(),
     conversationService: await freePort(),
     contactService: await freePort(),
     routingService: await freePort(),
@@ -96,6 +99,7 @@ export type SystemProcessName =
   | 'contact-service'
   | 'conversation-service'
   | 'gateway-vk'
+  | 'gateway-telegram'
   | 'outbound-dispatcher'
   | 'console-api';
 
@@ -141,6 +145,8 @@ interface EnvContext {
   secrets: LocalSecrets;
   ports: SystemPorts;
   webhookBaseUrl: string;
+  /** gateway-telegram registers `<base>/webhooks/telegram/<id>` with setWebhook itself. */
+  telegramWebhookBaseUrl: string;
   stateDir: string;
   distDir: string;
 }
@@ -175,6 +181,13 @@ const processes: ProcessEntry[] = [
     port: (p) => p.gatewayVk,
     readyPath: '/health/ready',
     env: ({ secrets, webhookBaseUrl }) => ({ PARLEY_SECRET_KEY: secrets.secretKey, PUBLIC_WEBHOOK_BASE_URL: webhookBaseUrl }),
+  },
+  {
+    name: 'gateway-telegram',
+    entry: 'apps/gateway-telegram/src/main.js',
+    port: (p) => p.gatewayTelegram,
+    readyPath: '/health/ready',
+    env: ({ secrets, telegramWebhookBaseUrl }) => ({ PARLEY_SECRET_KEY: secrets.secretKey, PUBLIC_WEBHOOK_BASE_URL: telegramWebhookBaseUrl }),
   },
   {
     name: 'outbound-dispatcher',
@@ -258,7 +271,9 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     const vkApiUrl = messengerApiEnv(apis, 'gateway-vk')['VK_API_URL'] ?? '';
     // A real messenger must reach the webhooks: PUBLIC_WEBHOOK_BASE_URL (e.g. a tunnel) is passed on when set.
     const webhookBaseUrl = env['PUBLIC_WEBHOOK_BASE_URL'] || `http://localhost:${ports.gatewayVk}`;
-    const ctx: EnvContext = { secrets, ports, webhookBaseUrl, stateDir: options.stateDir, distDir };
+    // Behind one public base (an ingress or a tunnel routing /webhooks/<type>/ by path) both gateways share it.
+    const telegramWebhookBaseUrl = env['PUBLIC_WEBHOOK_BASE_URL'] || `http://localhost:${ports.gatewayTelegram}`;
+    const ctx: EnvContext = { secrets, ports, webhookBaseUrl, telegramWebhookBaseUrl, stateDir: options.stateDir, distDir };
     const common: Record<string, string> = {
       NATS_URL: infra.natsUrl,
       DATABASE_URL: infra.databaseUrl,

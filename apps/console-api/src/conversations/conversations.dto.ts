@@ -57,6 +57,7 @@ export class MessageDto {
   @ApiPropertyOptional() failureReason?: string;
   @ApiPropertyOptional() externalMessageId?: string;
   @ApiProperty() sentAt!: string;
+  @ApiPropertyOptional({ description: 'When the customer last edited the message (the text is the edited one).' }) editedAt?: string;
 }
 
 export class LoggedEventDto {

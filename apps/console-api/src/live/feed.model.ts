@@ -9,6 +9,7 @@ export const LiveEventTypes = [
   'ReplyFailed',
   'ConversationClosed',
   'CustomerBlockRecorded',
+  'MessageEditRecorded',
   'ContactProfileUpdated',
 ] as const;
 export type LiveEventType = (typeof LiveEventTypes)[number];

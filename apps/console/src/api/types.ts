@@ -125,6 +125,8 @@ export interface Message {
   failureReason?: string;
   externalMessageId?: string;
   sentAt: string;
+  /** Set when the customer edited the message (the text is the edited one). */
+  editedAt?: string;
 }
 
 export interface ContactIdentity {

@@ -66,6 +66,8 @@ export type ConversationClosedFrame = FrameBase<'ConversationClosed', { conversa
 
 export type CustomerBlockRecordedFrame = FrameBase<'CustomerBlockRecorded', { conversationId: string; blocked: boolean }>;
 
+export type MessageEditRecordedFrame = FrameBase<'MessageEditRecorded', { conversationId: string; messageId: string; text: string; editedAt: string }>;
+
 export type ContactProfileUpdatedFrame = FrameBase<
   'ContactProfileUpdated',
   { contactId: string; displayName: string; avatarUrl?: string; avatar?: Attachment }
@@ -81,6 +83,7 @@ export type LiveFrame =
   | ReplyFailedFrame
   | ConversationClosedFrame
   | CustomerBlockRecordedFrame
+  | MessageEditRecordedFrame
   | ContactProfileUpdatedFrame;
 
 export const liveFrameTypes: ReadonlySet<string> = new Set<LiveFrame['type']>([
@@ -93,6 +96,7 @@ export const liveFrameTypes: ReadonlySet<string> = new Set<LiveFrame['type']>([
   'ReplyFailed',
   'ConversationClosed',
   'CustomerBlockRecorded',
+  'MessageEditRecorded',
   'ContactProfileUpdated',
 ]);
 

@@ -85,4 +85,11 @@ describe('message list', () => {
     expect(removeMessage(state, 'r').messages).toEqual([]);
     expect(removeMessage(state, 'missing')).toBe(state);
   });
+
+  it('shows a customer\'s edit in place', () => {
+    let state = applySnapshot(emptyMessageList(C), [message('m1', C, { text: 'helo' })]);
+    state = applyFrameToMessages(state, frame(5, 'MessageEditRecorded', { conversationId: C, messageId: 'm1', text: 'hello', editedAt: '2025-01-01T10:06:00.000Z' }));
+    expect(state.messages[0]).toMatchObject({ id: 'm1', text: 'hello', editedAt: '2025-01-01T10:06:00.000Z' });
+    expect(applyFrameToMessages(state, frame(6, 'MessageEditRecorded', { conversationId: 'other', messageId: 'm1', text: 'x', editedAt: 'y' }))).toBe(state);
+  });
 });

@@ -32,8 +32,11 @@ function merge(existing: ListedMessage, incoming: ListedMessage): ListedMessage 
     statusRank[incoming.status] > statusRank[existing.status] ||
     (statusRank[incoming.status] === statusRank[existing.status] && existing.local === true && incoming.local !== true);
   const base = incomingIsFurther ? { ...existing, ...incoming } : { ...incoming, ...existing };
+  // The customer's latest edit wins, whichever copy brought it (a live frame or a history fetch).
+  const edit = (incoming.editedAt ?? '') > (existing.editedAt ?? '') ? incoming : existing;
   return {
     ...base,
+    ...(edit.editedAt === undefined ? {} : { text: edit.text, editedAt: edit.editedAt }),
     local: existing.local === true && incoming.local === true ? true : undefined,
     attachments: existing.attachments.length > 0 ? existing.attachments : incoming.attachments,
     externalMessageId: existing.externalMessageId ?? incoming.externalMessageId,
@@ -45,6 +48,7 @@ function sameMessage(a: ListedMessage, b: ListedMessage): boolean {
     a.local === b.local &&
     a.status === b.status &&
     a.text === b.text &&
+    a.editedAt === b.editedAt &&
     a.failureReason === b.failureReason &&
     a.failureCode === b.failureCode &&
     a.externalMessageId === b.externalMessageId &&
@@ -130,6 +134,13 @@ export function applyFrameToMessages(state: MessageListState, frame: LiveFrame):
     case 'ReplyDelivered':
       if (frame.data.conversationId !== state.conversationId) return state;
       return patchStatus(state, frame.data.replyId, { status: 'delivered', externalMessageId: frame.data.externalMessageId });
+    case 'MessageEditRecorded':
+      if (frame.data.conversationId !== state.conversationId) return state;
+    {
+      // The customer edited a message: its text changes in place (a message not loaded yet comes with the history).
+      const existing = state.messages.find((m) => m.id === frame.data.messageId);
+      return existing ? upsertMessage(state, { ...existing, text: frame.data.text, editedAt: frame.data.editedAt }) : state;
+    }
     case 'ReplyFailed':
       if (frame.data.conversationId !== state.conversationId) return state;
       return patchStatus(state, frame.data.replyId, {

@@ -29,6 +29,8 @@ export interface OpenConversation {
   blocked: boolean;
   closedAt: string | null;
   replies: ReadonlyMap<string, ReplyStatus>;
+  /** The customer's messages by their messenger id → Parley id (an edit names the message by the messenger's id). */
+  inbound: ReadonlyMap<string, string>;
 }
 
 export type ConversationState = { status: 'none' } | OpenConversation;
@@ -51,6 +53,7 @@ export function evolve(state: ConversationState, event: ConversationEvent, occur
       blocked: false,
       closedAt: null,
       replies: new Map(),
+      inbound: new Map(),
     };
   }
   if (state.status === 'none') return state; // no other event can start a stream
@@ -69,7 +72,12 @@ export function evolve(state: ConversationState, event: ConversationEvent, occur
       return { ...state, replies: new Map(state.replies).set(event.data.replyId, 'delivered') };
     case 'ReplyFailed':
       return { ...state, replies: new Map(state.replies).set(event.data.replyId, 'failed') };
-    case 'MessageAppended':
+    case 'MessageAppended': {
+      const { direction, externalMessageId, messageId } = event.data;
+      if (direction !== 'inbound' || externalMessageId === undefined) return state;
+      return { ...state, inbound: new Map(state.inbound).set(externalMessageId, messageId) };
+    }
+    case 'MessageEditRecorded':
       return state;
   }
 }
@@ -304,4 +312,19 @@ export function decideBlock(state: ConversationState, conversationId: string, bl
   const conversation = existing(state, conversationId);
   if (conversation.blocked === blocked) return [];
   return [{ type: 'CustomerBlockRecorded', data: { conversationId, blocked } }];
+}
+
+/**
+ * The customer edited one of their messages: recorded when it is a message of this conversation (an edit of a
+ * message in an older conversation, or of one Parley never got, changes nothing).
+ */
+export function decideEdit(
+  state: ConversationState,
+  conversationId: string,
+  edit: { externalMessageId: string; text: string; editedAt: string },
+): ConversationEvent[] {
+  const conversation = existing(state, conversationId);
+  const messageId = conversation.inbound.get(edit.externalMessageId);
+  if (messageId === undefined) return [];
+  return [{ type: 'MessageEditRecorded', data: { conversationId, messageId, text: edit.text, editedAt: edit.editedAt } }];
 }

@@ -5,6 +5,7 @@ import type {
   ConversationOpened,
   ConversationReopened,
   MessageAppended,
+  MessageEditRecorded,
   ReplyDelivered,
   ReplyFailed,
   ReplyRequested,
@@ -20,7 +21,8 @@ export type ConversationEvent =
   | { type: 'ReplyDelivered'; data: ReplyDelivered }
   | { type: 'ReplyFailed'; data: ReplyFailed }
   | { type: 'ConversationClosed'; data: ConversationClosed }
-  | { type: 'CustomerBlockRecorded'; data: ConversationBlockChanged };
+  | { type: 'CustomerBlockRecorded'; data: ConversationBlockChanged }
+  | { type: 'MessageEditRecorded'; data: MessageEditRecorded };
 
 export type ConversationEventType = ConversationEvent['type'];
 

@@ -79,3 +79,16 @@ export class ConversationReadModels1763900000000 implements MigrationInterface {
     }
   }
 }
+
+/** `messages.edited_at`: when the customer last edited the message (MessageEditRecorded). */
+export class MessageEditedAt1764600000000 implements MigrationInterface {
+  readonly name = 'MessageEditedAt1764600000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE conversation.messages ADD COLUMN IF NOT EXISTS edited_at text NULL`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE conversation.messages DROP COLUMN IF EXISTS edited_at`);
+  }
+}

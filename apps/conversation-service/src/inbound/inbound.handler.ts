@@ -3,12 +3,14 @@ import {
   CustomerBlockedChannelV1,
   CustomerUnblockedChannelV1,
   ExternalReplyReceivedV1,
+  MessageEditedV1,
   MessageReceivedV1,
   type CustomerBlockedChannel,
   type CustomerUnblockedChannel,
   type Envelope,
   type ExternalReplyReceived,
   type InboundFact,
+  type MessageEdited,
   type MessageReceived,
 } from '@parley/contracts';
 import { OnEvent } from '@parley/messaging';
@@ -30,6 +32,11 @@ export class InboundHandler {
   @OnEvent(ExternalReplyReceivedV1, { durable: 'conversation-service-inbound-external-replies', partitionKey: byChat })
   async onExternalReplyReceived(envelope: Envelope<ExternalReplyReceived, 'ExternalReplyReceived'>): Promise<void> {
     await this.inbound.externalReplyReceived(envelope);
+  }
+
+  @OnEvent(MessageEditedV1, { durable: 'conversation-service-inbound-edits', partitionKey: byChat })
+  async onMessageEdited(envelope: Envelope<MessageEdited, 'MessageEdited'>): Promise<void> {
+    await this.inbound.messageEdited(envelope);
   }
 
   @OnEvent(CustomerBlockedChannelV1, { durable: 'conversation-service-inbound-blocked', partitionKey: byChat })

@@ -7,10 +7,11 @@ import {
   type Envelope,
   type ExternalReplyReceived,
   type InboundFact,
+  type MessageEdited,
   type MessageReceived,
 } from '@parley/contracts';
 import type { EntityManager } from 'typeorm';
-import { decideBlock, type IncomingMessage } from '../conversation/conversation.decider';
+import { decideBlock, decideEdit, type IncomingMessage } from '../conversation/conversation.decider';
 import { ConversationRepository } from '../conversation/conversation.repository';
 import { toNewEvent, type AppendContext } from '../conversation/conversation-stream.mapper';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -71,6 +72,23 @@ export class InboundService {
       if (events.length === 0) return;
       const context = appendContext(envelope);
       await this.conversations.append(latestId, events.map((e) => toNewEvent(e, context, fact.dedupeKey)), latest.version, tx);
+    });
+  }
+
+  /** An edit goes to the contact's latest conversation in the line, when the edited message is in it. */
+  async messageEdited(envelope: Envelope<MessageEdited>): Promise<void> {
+    const fact = envelope.data;
+    if (await this.conversations.isRecorded(fact.dedupeKey)) return;
+    const contactId = await this.resolveContact(envelope, {});
+    const key: SessionKey = { lineId: fact.lineId, channelId: fact.channelId, contactId };
+    await this.transactions.run(async (tx) => {
+      await this.sessions.lock(tx, key);
+      const latest = await this.latest(tx, key);
+      if (latest === null) return;
+      const events = decideEdit(latest.state, latest.id, fact);
+      if (events.length === 0) return;
+      const context = appendContext(envelope);
+      await this.conversations.append(latest.id, events.map((e) => toNewEvent(e, context, fact.dedupeKey)), latest.version, tx);
     });
   }
 

@@ -79,6 +79,7 @@ export function applyToConversation(record: ConversationRecord | undefined, stor
       };
     case 'ReplyDelivered':
     case 'ReplyFailed':
+    case 'MessageEditRecorded':
       return next;
   }
 }
@@ -132,6 +133,11 @@ export function applyToMessages(messages: Map<string, MessageRecord>, stored: St
       if (current) changed = { ...current, status: 'failed', failureCode: event.data.code, failureReason: event.data.reason };
       break;
     }
+    case 'MessageEditRecorded': {
+      const current = messages.get(event.data.messageId);
+      if (current) changed = { ...current, text: event.data.text, editedAt: event.data.editedAt };
+      break;
+    }
     default:
       break;
   }
@@ -142,6 +148,7 @@ export function applyToMessages(messages: Map<string, MessageRecord>, stored: St
 /** The ids of existing messages an event changes (the projection loads them before applying a batch). */
 export function referencedMessageId(stored: StoredEvent): string | undefined {
   const event = toDomainEvent(stored);
+  if (event.type === 'MessageEditRecorded') return event.data.messageId;
   return event.type === 'ReplyDelivered' || event.type === 'ReplyFailed' ? event.data.replyId : undefined;
 }
 

@@ -287,6 +287,29 @@ export const CustomerBlockRecordedV1 = defineEvent({
   description: 'The customer blocked (blocked=true) or allowed again (blocked=false) the channel of this conversation.',
 });
 
+export class MessageEditRecorded extends ConversationFact {
+  /** Parley's id of the customer's message that was edited. */
+  @IsUUID()
+  messageId!: string;
+
+  /** The new text. */
+  @IsString()
+  @MaxLength(65_536)
+  text!: string;
+
+  /** When the customer edited it (the messenger's time). */
+  @IsISO8601({ strict: true })
+  editedAt!: string;
+}
+
+export const MessageEditRecordedV1 = defineEvent({
+  type: 'MessageEditRecorded',
+  version: 1,
+  subject: 'parley.conversation.message-edit-recorded.v1',
+  data: MessageEditRecorded,
+  description: 'The customer edited a message of the conversation (Telegram edited_message); the log shows the new text as edited.',
+});
+
 /** Every conversation event definition, for consumers that fold a whole stream. */
 export const ConversationEvents = [
   ConversationOpenedV1,
@@ -298,4 +321,5 @@ export const ConversationEvents = [
   ReplyFailedV1,
   ConversationClosedV1,
   CustomerBlockRecordedV1,
+  MessageEditRecordedV1,
 ] as const;

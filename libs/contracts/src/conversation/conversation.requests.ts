@@ -125,6 +125,11 @@ export class MessageView {
 
   @IsString()
   sentAt!: string;
+
+  /** When the customer last edited it (the text is the edited one); absent when never edited. */
+  @IsOptional()
+  @IsString()
+  editedAt?: string;
 }
 
 class ConversationRef {

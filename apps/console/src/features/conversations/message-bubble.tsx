@@ -46,6 +46,11 @@ export function MessageBubble({ message: m, me, token, contactName, channelType 
           {authorLabel(m, me, contactName, channelType)}
         </span>
         <time dateTime={m.sentAt}>{formatMessageTime(m.sentAt)}</time>
+        {m.editedAt && (
+          <span className="message-edited" data-testid="message-edited" title={m.editedAt}>
+            edited
+          </span>
+        )}
       </div>
       <div className="message-bubble">
         {m.text && (
