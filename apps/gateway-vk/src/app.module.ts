@@ -21,6 +21,7 @@ import { SendReplyService } from './sending/send-reply.service';
 import { SentMessagesRepository } from './sending/sent-messages.repository';
 import { VkApiClient } from './vk';
 import { rawBodyMiddleware } from './webhooks/raw-body.middleware';
+import { WebhookAdmission } from './webhooks/webhook-admission';
 import { VkWebhookController } from './webhooks/vk-webhook.controller';
 import { VkWebhookService } from './webhooks/vk-webhook.service';
 
@@ -46,6 +47,10 @@ export function createAppModule(config: GatewayVkConfig): Type<unknown> {
       { provide: SecretBox, useValue: new SecretBox(config.PARLEY_SECRET_KEY) },
       { provide: VkApiClient, useValue: new VkApiClient({ baseUrl: config.VK_API_URL, timeoutMs: config.VK_API_TIMEOUT_MS }) },
       { provide: DataSource, useFactory: () => openGatewayVkDatabase(config.DATABASE_URL) },
+      {
+        provide: WebhookAdmission,
+        useValue: new WebhookAdmission(config.WEBHOOK_MAX_IN_FLIGHT, config.WEBHOOK_MAX_QUEUED, config.WEBHOOK_MAX_WAIT_MS),
+      },
       {
         provide: AttachmentStore,
         inject: [MessagingConnection],

@@ -35,6 +35,24 @@ export class GatewayVkConfig extends InfraServiceConfig {
   @Max(24 * 7)
   BACKFILL_WINDOW_HOURS: number = 24;
 
+  /** Webhooks handled at once; more wait (see WebhookAdmission). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  WEBHOOK_MAX_IN_FLIGHT: number = 32;
+
+  /** Webhooks waiting for a slot at most; beyond that a delivery is answered 503 at once (VK retries it). */
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  WEBHOOK_MAX_QUEUED: number = 512;
+
+  /** Longest wait for a slot before a delivery is answered 503 (well inside VK's own timeout). */
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  WEBHOOK_MAX_WAIT_MS: number = 2_000;
+
   /** Safety-net poll of the ChannelChanged outbox and of pending backfills. */
   @IsInt()
   @Min(50)

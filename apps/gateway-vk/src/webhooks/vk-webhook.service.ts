@@ -29,7 +29,7 @@ import {
 export interface WebhookAnswer {
   status: number;
   body: string;
-  /** For metrics and logs: `confirmation`, `published`, `duplicate`, `ignored`, `disconnected`, `not-found`, `invalid`, `forbidden`, `retry`. */
+  /** For metrics and logs: `confirmation`, `published`, `duplicate`, `ignored`, `disconnected`, `not-found`, `invalid`, `forbidden`, `retry`; the controller's `shed`, `caller-gone` (WebhookAdmission). */
   outcome: string;
   eventType: string;
 }
