@@ -2,7 +2,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ParleyError, SendErrorCodes } from '@parley/contracts';
-import { TokenPacer } from './token-pacer';
+import { PacerWaitTimeout, TokenPacer } from './token-pacer';
 import { mapVkApiError, mapVkTransportFailure } from './vk-api.errors';
 import type { VkMessage } from './vk-callback.types';
 
@@ -99,15 +99,17 @@ export class VkApiClient {
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
   private readonly baseUrl: string;
   private readonly transferTimeoutMs: number;
+  private readonly timeoutMs: number;
   /** Every method shares a token's budget: users.get for new customers must not push messages.send over it. */
   private readonly pacer: TokenPacer;
 
   constructor(options: VkApiClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.transferTimeoutMs = options.transferTimeoutMs ?? 60_000;
-    this.pacer = new TokenPacer(options.requestsPerSecond ?? 20, 1000);
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.pacer = new TokenPacer(options.requestsPerSecond ?? 20, 1000, { coldStart: true });
     this.http = axios.create({
-      timeout: options.timeoutMs ?? 10_000,
+      timeout: this.timeoutMs,
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
       validateStatus: () => true,
@@ -125,7 +127,18 @@ export class VkApiClient {
   async call<T>(token: string, method: string, params: Params = {}): Promise<T> {
     const form = new URLSearchParams({ v: VK_API_VERSION });
     for (const [k, v] of Object.entries(params)) if (v !== undefined) form.set(k, String(v));
-    const release = await this.pacer.acquire(token, SENDING_METHODS.has(method) ? 1 : 0);
+    let release: () => void;
+    try {
+      // A call that cannot start within one timeout is abandoned: its caller (a fetch-profile request, a send)
+      // has given up and will retry, and it must not spend the token's budget later.
+      release = await this.pacer.acquire(token, SENDING_METHODS.has(method) ? 1 : 0, this.timeoutMs);
+    } catch (err: unknown) {
+      if (!(err instanceof PacerWaitTimeout)) throw err;
+      throw new ParleyError(SendErrorCodes.MESSENGER_UNAVAILABLE, `VK ${method}: the token's request budget is busy, try again`, {
+        retryable: true,
+        details: { method, waitedMs: err.waitedMs },
+      });
+    }
     let res: AxiosResponse<unknown>;
     try {
       res = await this.transport(method, () =>
