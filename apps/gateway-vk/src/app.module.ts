@@ -45,7 +45,15 @@ export function createAppModule(config: GatewayVkConfig): Type<unknown> {
       { provide: GatewayVkConfig, useValue: config },
       // The key is checked here too, so a bad PARLEY_SECRET_KEY stops the boot before anything listens.
       { provide: SecretBox, useValue: new SecretBox(config.PARLEY_SECRET_KEY) },
-      { provide: VkApiClient, useValue: new VkApiClient({ baseUrl: config.VK_API_URL, timeoutMs: config.VK_API_TIMEOUT_MS }) },
+      {
+        provide: VkApiClient,
+        useValue: new VkApiClient({
+          baseUrl: config.VK_API_URL,
+          timeoutMs: config.VK_API_TIMEOUT_MS,
+          maxPacingWaitMs: config.VK_API_TIMEOUT_MS,
+          coldStart: true,
+        }),
+      },
       { provide: DataSource, useFactory: () => openGatewayVkDatabase(config.DATABASE_URL) },
       {
         provide: WebhookAdmission,

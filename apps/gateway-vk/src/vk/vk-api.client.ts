@@ -18,6 +18,10 @@ export interface VkApiClientOptions {
   transferTimeoutMs?: number;
   /** API calls per second and token (VK allows 20 for a community token; default 20). */
   requestsPerSecond?: number;
+  /** A call that cannot start within this many ms is refused (its caller has given up by then); default: no bound. */
+  maxPacingWaitMs?: number;
+  /** The first window after start counts as spent (a restarted gateway; default false). */
+  coldStart?: boolean;
 }
 
 /** Reads `VK_API_URL` (default https://api.vk.com/method) and `VK_API_TIMEOUT_MS`; a bad value names the variable. */
@@ -99,17 +103,17 @@ export class VkApiClient {
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
   private readonly baseUrl: string;
   private readonly transferTimeoutMs: number;
-  private readonly timeoutMs: number;
+  private readonly maxPacingWaitMs: number | undefined;
   /** Every method shares a token's budget: users.get for new customers must not push messages.send over it. */
   private readonly pacer: TokenPacer;
 
   constructor(options: VkApiClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.transferTimeoutMs = options.transferTimeoutMs ?? 60_000;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.pacer = new TokenPacer(options.requestsPerSecond ?? 20, 1000, { coldStart: true });
+    this.maxPacingWaitMs = options.maxPacingWaitMs;
+    this.pacer = new TokenPacer(options.requestsPerSecond ?? 20, 1000, { coldStart: options.coldStart ?? false });
     this.http = axios.create({
-      timeout: this.timeoutMs,
+      timeout: options.timeoutMs ?? 10_000,
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
       validateStatus: () => true,
@@ -131,7 +135,7 @@ export class VkApiClient {
     try {
       // A call that cannot start within one timeout is abandoned: its caller (a fetch-profile request, a send)
       // has given up and will retry, and it must not spend the token's budget later.
-      release = await this.pacer.acquire(token, SENDING_METHODS.has(method) ? 1 : 0, this.timeoutMs);
+      release = await this.pacer.acquire(token, SENDING_METHODS.has(method) ? 1 : 0, this.maxPacingWaitMs);
     } catch (err: unknown) {
       if (!(err instanceof PacerWaitTimeout)) throw err;
       throw new ParleyError(SendErrorCodes.MESSENGER_UNAVAILABLE, `VK ${method}: the token's request budget is busy, try again`, {
