@@ -19,7 +19,7 @@ import { FetchProfileHandler } from './profiles/fetch-profile.handler';
 import { SendReplyHandler } from './sending/send-reply.handler';
 import { SendReplyService } from './sending/send-reply.service';
 import { SentMessagesRepository } from './sending/sent-messages.repository';
-import { VkApiClient } from './vk';
+import { VkApiClient, VkUserLookups } from './vk';
 import { rawBodyMiddleware } from './webhooks/raw-body.middleware';
 import { WebhookAdmission } from './webhooks/webhook-admission';
 import { VkWebhookController } from './webhooks/vk-webhook.controller';
@@ -54,6 +54,7 @@ export function createAppModule(config: GatewayVkConfig): Type<unknown> {
           coldStart: true,
         }),
       },
+      { provide: VkUserLookups, inject: [VkApiClient], useFactory: (vk: VkApiClient) => new VkUserLookups(vk) },
       { provide: DataSource, useFactory: () => openGatewayVkDatabase(config.DATABASE_URL) },
       {
         provide: WebhookAdmission,

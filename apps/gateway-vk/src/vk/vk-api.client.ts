@@ -127,10 +127,11 @@ export class VkApiClient {
     this.httpsAgent.destroy();
   }
 
-  /** Calls one method; resolves with `response`, rejects with a ParleyError coded by `SendErrorCodes`. */
-  async call<T>(token: string, method: string, params: Params = {}): Promise<T> {
-    const form = new URLSearchParams({ v: VK_API_VERSION });
-    for (const [k, v] of Object.entries(params)) if (v !== undefined) form.set(k, String(v));
+  /**
+   * Calls one method; resolves with `response`, rejects with a ParleyError coded by `SendErrorCodes`. `params` may
+   * be a function: it is read once the call has its slot (a batch can keep filling while the call waits).
+   */
+  async call<T>(token: string, method: string, params: Params | (() => Params) = {}): Promise<T> {
     let release: () => void;
     try {
       // A call that cannot start within one timeout is abandoned: its caller (a fetch-profile request, a send)
@@ -145,6 +146,8 @@ export class VkApiClient {
     }
     let res: AxiosResponse<unknown>;
     try {
+      const form = new URLSearchParams({ v: VK_API_VERSION });
+      for (const [k, v] of Object.entries(typeof params === 'function' ? params() : params)) if (v !== undefined) form.set(k, String(v));
       res = await this.transport(method, () =>
         this.http.post<unknown>(`${this.baseUrl}/${method}`, form.toString(), {
           headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` },
