@@ -112,6 +112,13 @@ async function main(): Promise<number> {
     // The VK fake, the load and the bot share this process: a starved event loop delays when the fake sees calls.
     const harnessLag = monitorEventLoopDelay({ resolution: 20 });
     harnessLag.enable();
+    const stalls: string[] = [];
+    let tick = Date.now();
+    const stallWatch = setInterval(() => {
+      const late = Date.now() - tick - 500;
+      tick = Date.now();
+      if (late > 2_000) stalls.push(`t=${seconds(l.elapsedMs() - late)} ${seconds(late)}`);
+    }, 500);
     const progress = setInterval(() => {
       const vk = readVk(b.vk, b.groupId, b.token, markers);
       const replies = [...bot.replies.values()];
@@ -161,9 +168,14 @@ async function main(): Promise<number> {
     const botStats = bot.snapshot();
     await bot.stop();
     harnessLag.disable();
+    clearInterval(stallWatch);
     const loadStartedAt = Date.now() - l.elapsedMs();
     const violationsAtS = summariseSeconds(vk.violationTimes.map((at) => (at - loadStartedAt) / 1000));
-    const harness = { eventLoopDelayMaxMs: Math.round(harnessLag.max / 1e6), eventLoopDelayP99Ms: Math.round(harnessLag.percentile(99) / 1e6) };
+    const harness = {
+      eventLoopDelayMaxMs: Math.round(harnessLag.max / 1e6),
+      eventLoopDelayP99Ms: Math.round(harnessLag.percentile(99) / 1e6),
+      stallsOver2s: stalls,
+    };
 
     printReport(config, comparison, disruptions, unexpectedExits, settle, consoleRecord, replay, {
       loadMs: loadEndedMs,
@@ -321,7 +333,7 @@ interface ReportExtras {
   rateLimitViolations: number;
   /** Calls over 20/s per whole second of the load (`t=<s>: n`). */
   violationsAtS: Record<string, number>;
-  harness: { eventLoopDelayMaxMs: number; eventLoopDelayP99Ms: number };
+  harness: { eventLoopDelayMaxMs: number; eventLoopDelayP99Ms: number; stallsOver2s: string[] };
   botStats: ReturnType<OperatorBot['snapshot']>;
 }
 
@@ -369,6 +381,7 @@ function printReport(
   const at = Object.entries(extras.violationsAtS).map(([t, n]) => `${t}×${n}`).join(', ');
   if (at) out.push(`  over 20 req/s at (as the fake saw them): ${at}`);
   out.push(`harness event loop (VK fake, load, bot): delay p99 ${extras.harness.eventLoopDelayP99Ms} ms, max ${extras.harness.eventLoopDelayMaxMs} ms`);
+  if (extras.harness.stallsOver2s.length > 0) out.push(`  harness stalled (start, length): ${extras.harness.stallsOver2s.join(', ')}`);
   out.push(
     `operator bot: ${bot.conversations} conversations (${bot.neverSeenLive} never shown by the live socket), live reconnects ${bot.liveReconnects}, ` +
       `accept requests ${bot.acceptAttempts}, reply requests ${bot.replyAttempts}, gave up ${bot.givenUp.length}`,
