@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { repoRoot, startBenchSystem, type BenchSystem } from '../lib/bench-system';
 import { chaosConfigFromEnv, type ChaosConfig } from './chaos-config';
 import { CustomerLoad } from './customer-load';
@@ -108,6 +109,16 @@ async function main(): Promise<number> {
     await bot.start();
     load = new CustomerLoad(b.vk, b.groupId, markers, config);
     const l = load;
+    // The VK fake, the load and the bot share this process: a starved event loop delays when the fake sees calls.
+    const harnessLag = monitorEventLoopDelay({ resolution: 20 });
+    harnessLag.enable();
+    const stalls: string[] = [];
+    let tick = Date.now();
+    const stallWatch = setInterval(() => {
+      const late = Date.now() - tick - 500;
+      tick = Date.now();
+      if (late > 2_000) stalls.push(`t=${seconds(l.elapsedMs() - late)} ${seconds(late)}`);
+    }, 500);
     const progress = setInterval(() => {
       const vk = readVk(b.vk, b.groupId, b.token, markers);
       const replies = [...bot.replies.values()];
@@ -156,6 +167,15 @@ async function main(): Promise<number> {
     });
     const botStats = bot.snapshot();
     await bot.stop();
+    harnessLag.disable();
+    clearInterval(stallWatch);
+    const loadStartedAt = Date.now() - l.elapsedMs();
+    const violationsAtS = summariseSeconds(vk.violationTimes.map((at) => (at - loadStartedAt) / 1000));
+    const harness = {
+      eventLoopDelayMaxMs: Math.round(harnessLag.max / 1e6),
+      eventLoopDelayP99Ms: Math.round(harnessLag.percentile(99) / 1e6),
+      stallsOver2s: stalls,
+    };
 
     printReport(config, comparison, disruptions, unexpectedExits, settle, consoleRecord, replay, {
       loadMs: loadEndedMs,
@@ -167,6 +187,8 @@ async function main(): Promise<number> {
       vkCalls: vk.totalCalls,
       vkCallsByMethod: vk.callsByMethod,
       rateLimitViolations: vk.rateLimitViolations,
+      violationsAtS,
+      harness,
       botStats,
     });
 
@@ -193,7 +215,8 @@ async function main(): Promise<number> {
       unexpectedExits,
       replay,
       bot: botStats,
-      vk: { messagesSendCalls: vk.totalCalls, rateLimitViolations: vk.rateLimitViolations, callsByMethod: vk.callsByMethod },
+      vk: { messagesSendCalls: vk.totalCalls, rateLimitViolations: vk.rateLimitViolations, callsByMethod: vk.callsByMethod, violationsAtS },
+      harness,
       broker: settle.broker,
       consoleUnreadable: consoleRecord.unreadable,
     });
@@ -308,6 +331,9 @@ interface ReportExtras {
   vkCalls: number;
   vkCallsByMethod: Record<string, number>;
   rateLimitViolations: number;
+  /** Calls over 20/s per whole second of the load (`t=<s>: n`). */
+  violationsAtS: Record<string, number>;
+  harness: { eventLoopDelayMaxMs: number; eventLoopDelayP99Ms: number; stallsOver2s: string[] };
   botStats: ReturnType<OperatorBot['snapshot']>;
 }
 
@@ -352,6 +378,10 @@ function printReport(
   out.push(`webhook deliveries ${extras.webhookAttempts} (${extras.failedWebhookAttempts} not ok, retried${causes ? `: ${causes}` : ''})`);
   const methods = Object.entries(extras.vkCallsByMethod).map(([k, v]) => `${k}×${v}`).join(', ');
   out.push(`VK API calls with the community token: ${methods}; over 20 req/s: ${extras.rateLimitViolations}`);
+  const at = Object.entries(extras.violationsAtS).map(([t, n]) => `${t}×${n}`).join(', ');
+  if (at) out.push(`  over 20 req/s at (as the fake saw them): ${at}`);
+  out.push(`harness event loop (VK fake, load, bot): delay p99 ${extras.harness.eventLoopDelayP99Ms} ms, max ${extras.harness.eventLoopDelayMaxMs} ms`);
+  if (extras.harness.stallsOver2s.length > 0) out.push(`  harness stalled (start, length): ${extras.harness.stallsOver2s.join(', ')}`);
   out.push(
     `operator bot: ${bot.conversations} conversations (${bot.neverSeenLive} never shown by the live socket), live reconnects ${bot.liveReconnects}, ` +
       `accept requests ${bot.acceptAttempts}, reply requests ${bot.replyAttempts}, gave up ${bot.givenUp.length}`,
@@ -372,6 +402,16 @@ function printReport(
   if (replayRefused > 0) out.push(`REPLAYS NOT ACKNOWLEDGED: ${replayRefused} (VK would keep sending them)`);
   out.push(comparison.failed || !settle.settled || replayRefused > 0 ? 'RESULT: FAIL' : 'RESULT: PASS');
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** Counts per whole second: `{ "t=12s": 3 }`. */
+function summariseSeconds(times: readonly number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of times) {
+    const key = `t=${Math.floor(t)}s`;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
 }
 
 async function writeResults(result: Record<string, unknown>): Promise<string> {

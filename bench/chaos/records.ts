@@ -144,6 +144,8 @@ export interface VkRecord {
   rateLimitViolations: number;
   /** Every API call with the community token, per method (the 20 req/s budget is shared by all of them). */
   callsByMethod: Record<string, number>;
+  /** When (epoch ms, as the fake saw them) the calls over 20 in a sliding second came: to match with disruptions. */
+  violationTimes: number[];
 }
 
 export function readVk(vk: VkFake, groupId: number, token: string, markers: Markers): VkRecord {
@@ -154,9 +156,15 @@ export function readVk(vk: VkFake, groupId: number, token: string, markers: Mark
     totalCalls: 0,
     rateLimitViolations: vk.rateLimitViolations(token),
     callsByMethod: {},
+    violationTimes: [],
   };
+  const window: number[] = [];
   for (const call of vk.calls()) {
-    if (call.token === token) record.callsByMethod[call.method] = (record.callsByMethod[call.method] ?? 0) + 1;
+    if (call.token !== token) continue;
+    record.callsByMethod[call.method] = (record.callsByMethod[call.method] ?? 0) + 1;
+    while (window.length > 0 && call.at - (window[0] as number) >= 1000) window.shift();
+    if (window.length >= 20) record.violationTimes.push(call.at);
+    window.push(call.at);
   }
   for (const call of vk.calls('messages.send')) {
     record.totalCalls++;

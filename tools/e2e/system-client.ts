@@ -80,6 +80,12 @@ export class LiveSocket {
   /** Every frame received, oldest first (empty when opened with `record: false`). */
   readonly frames: LiveFrame[] = [];
   private readonly listeners: Array<(frame: LiveFrame) => void> = [];
+  /**
+   * Frames that came before the first `onFrame` listener. Frames read in the same chunk as the 101 answer (a
+   * `since=` replay a busy client reads late) are emitted before `open()` resolves, so before anyone could listen;
+   * dropping them lost a whole read (~60 frames) of the chaos operator's socket per reconnect.
+   */
+  private early: LiveFrame[] | undefined = [];
 
   private constructor(
     private readonly ws: WebSocket,
@@ -91,7 +97,8 @@ export class LiveSocket {
       const frame = JSON.parse(raw.toString()) as LiveFrame;
       if (typeof frame.seq !== 'number') return;
       if (record) this.frames.push(frame);
-      for (const listener of this.listeners) listener(frame);
+      if (this.early) this.early.push(frame);
+      else for (const listener of this.listeners) listener(frame);
     });
   }
 
@@ -111,9 +118,16 @@ export class LiveSocket {
     });
   }
 
-  /** Calls `listener` with every frame from now on, as it arrives. */
+  /**
+   * Calls `listener` with every frame as it arrives; the first listener also gets, at once, the frames that
+   * arrived before it was registered (none is lost between `open()` and `onFrame()`).
+   */
   onFrame(listener: (frame: LiveFrame) => void): void {
     this.listeners.push(listener);
+    const early = this.early;
+    if (!early) return;
+    this.early = undefined;
+    for (const frame of early) listener(frame);
   }
 
   /** Resolves when the socket closes (the server went away, or `close()`). */

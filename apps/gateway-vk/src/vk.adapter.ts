@@ -23,6 +23,7 @@ import {
   vkSecretMatches,
   VkApiClient,
   VkCallbackValidationError,
+  VkUserLookups,
   type VkCallback,
   type VkMessage,
 } from './vk';
@@ -47,13 +48,20 @@ const DEFAULT_AVATAR = /\/images\/(camera|deactivated|community)_\d+/;
 /**
  * VK communities on the channel kit: Callback API verification (group_id + `secret`, the confirmation string),
  * normalisation (vk/vk-callback.normalizer.ts), messages.send with `random_id` from the reply id, photo/document
- * uploads, users.get profiles and getHistory backfill. The client paces every call per token (20/s).
+ * uploads, users.get profiles (look-ups of a token share one call) and getHistory backfill. The client paces every
+ * call per token (20/s; a call that waits longer than PACING_MAX_WAIT_MS is refused, the first second after start
+ * counts as spent), so the kit's `pace` is not used.
  */
 export class VkAdapter implements ChannelAdapter<VkSettings, VkSecrets> {
   readonly type = 'vk' as const;
   readonly capabilities = VK_CAPABILITIES;
 
-  constructor(private readonly vk: VkApiClient) {}
+  /** Profile look-ups of a token share one users.get (see VkUserLookups). */
+  private readonly users: VkUserLookups;
+
+  constructor(private readonly vk: VkApiClient) {
+    this.users = new VkUserLookups(vk);
+  }
 
   prepareSettings(raw: Record<string, unknown>): StoredSettings<VkSettings, VkSecrets> {
     const s = parseVkChannelSettings(raw);
@@ -138,7 +146,7 @@ export class VkAdapter implements ChannelAdapter<VkSettings, VkSecrets> {
   async fetchProfile(connection: VkConnection, externalUserId: string): Promise<ProfileDraft | undefined> {
     const userId = Number(externalUserId);
     if (!Number.isSafeInteger(userId) || userId <= 0) return undefined;
-    const [user] = await this.vk.getUsers(connection.secrets.token, [userId], ['photo_200']);
+    const user = await this.users.get(connection.secrets.token, userId);
     if (!user) return undefined;
     const displayName = `${user.first_name} ${user.last_name}`.trim() || `VK user ${userId}`;
     if (!user.photo_200 || DEFAULT_AVATAR.test(user.photo_200)) return { displayName };

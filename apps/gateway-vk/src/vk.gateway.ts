@@ -9,7 +9,17 @@ export const vkGateway: GatewayDefinition<GatewayVkConfig> = {
   type: 'vk',
   serviceName: 'gateway-vk',
   schema: 'gateway_vk',
-  createAdapter: (config) => new VkAdapter(new VkApiClient({ baseUrl: config.VK_API_URL, timeoutMs: config.VK_API_TIMEOUT_MS })),
+  // VkApiClient paces every call per token itself (the adapter's calls are many per send); the kit's pacing
+  // settings (wait bound, cold start) apply to it.
+  createAdapter: (config) =>
+    new VkAdapter(
+      new VkApiClient({
+        baseUrl: config.VK_API_URL,
+        timeoutMs: config.VK_API_TIMEOUT_MS,
+        maxPacingWaitMs: config.PACING_MAX_WAIT_MS,
+        coldStart: config.PACING_COLD_START,
+      }),
+    ),
   apiBaseUrl: (config) => config.VK_API_URL,
   maxMediaBytes: (config) => config.VK_MAX_MEDIA_BYTES,
   migrations: GatewayVkMigrations,

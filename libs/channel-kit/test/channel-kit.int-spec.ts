@@ -90,6 +90,9 @@ describe('channel-kit gateway skeleton (a signed test messenger, real NATS and P
       TEST_API_URL: fake.url,
       OUTBOX_POLL_MS: '200',
       CHANNEL_DEGRADED_AFTER_FAILURES: '2',
+      // One webhook at a time, none waiting: a second delivery during one is shed (the tests post one by one).
+      WEBHOOK_MAX_IN_FLIGHT: '1',
+      WEBHOOK_MAX_QUEUED: '0',
     });
     const started = await runService({
       serviceName: testGateway.serviceName,
@@ -229,6 +232,28 @@ describe('channel-kit gateway skeleton (a signed test messenger, real NATS and P
     await waitFor(async () => ((await pg.query('SELECT backfill_since FROM kit_test.channels')).rows[0]?.backfill_since === null ? true : undefined), { what: 'done' });
     const keys = (await inbound()).map((e) => e.data['dedupeKey']);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('sheds a delivery beyond WEBHOOK_MAX_IN_FLIGHT at once (503 + Retry-After, no database work), handles the admitted one', async () => {
+    const locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      // The admitted delivery holds the only slot, stuck in its de-duplication query on the locked table.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE kit_test.received_keys IN ACCESS EXCLUSIVE MODE');
+      const admitted = post({ event: 'message', message: message('admitted') });
+      await waitFor(
+        async () => ((await pg.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0] as { n: number }).n > 0,
+        { what: 'the admitted webhook waiting on the lock' },
+      );
+      // Handled, it would wait on the lock too; shed, it is answered at once.
+      expect(await post({ event: 'message', message: message('shed') })).toMatchObject({ status: 503, text: 'retry later', retryAfter: '1' });
+      await locker.query('COMMIT');
+      expect(await admitted).toMatchObject({ status: 200, text: 'ok' });
+      expect((await inbound()).map((e) => e.data['text'])).toContain('admitted');
+    } finally {
+      await locker.end();
+    }
   });
 
   it('answers 503 with Retry-After while NATS is down', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { actsOnAllLines } from '@parley/contracts';
 import { PARLEY_LOGGER } from '@parley/observability';
 import type { Logger as PinoLogger } from 'pino';
@@ -7,6 +7,8 @@ import { toFrame, type FeedRow, type LiveFrame } from './feed.model';
 import { FeedRepository } from './feed.repository';
 
 const PAGE = 500;
+/** After a failed read the pump tries again by itself: no later event may be coming to wake it. */
+const RETRY_AFTER_FAILURE_MS = 1_000;
 
 /** One operator's socket as the hub sees it. */
 export interface LiveClient {
@@ -38,13 +40,16 @@ export function visibleTo(operator: Operator, row: FeedRow, members: Map<string,
  * pump's head, in the same tick — so no row is skipped or sent twice across the switch.
  */
 @Injectable()
-export class LiveHub implements OnApplicationBootstrap {
+export class LiveHub implements OnApplicationBootstrap, OnApplicationShutdown {
   private head = 0;
   private readonly live = new Set<Subscription>();
   /** Every attached client, replaying or live. */
   private readonly attached = new Set<Subscription>();
   private pumping = false;
   private again = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Pump runs that failed (Postgres unreachable…); each is retried after RETRY_AFTER_FAILURE_MS. */
+  private failures = 0;
 
   constructor(
     @Inject(FeedRepository) private readonly feed: FeedRepository,
@@ -53,6 +58,14 @@ export class LiveHub implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     this.head = await this.feed.lastSeq();
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.retryTimer);
+  }
+
+  get pumpFailures(): number {
+    return this.failures;
   }
 
   get connections(): number {
@@ -136,7 +149,17 @@ export class LiveHub implements OnApplicationBootstrap {
         }
       } while (this.again);
     } catch (err: unknown) {
-      this.logger.error({ err }, 'live feed pump failed; next event retries');
+      // Rows committed before the failure are behind no wake-up of their own: the last message before a quiet
+      // spell would wait for the next event (possibly forever) unless the pump retries by itself.
+      this.failures++;
+      this.logger.error({ err }, 'live feed pump failed; retrying');
+      if (!this.retryTimer) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.wake();
+        }, RETRY_AFTER_FAILURE_MS);
+        this.retryTimer.unref();
+      }
     } finally {
       this.pumping = false;
     }

@@ -59,6 +59,18 @@ describe('VkApiClient against the VK fake', () => {
     expect(Math.max(...otherCalls.map((c) => c.at))).toBeLessThan(Math.max(...tokenCalls.map((c) => c.at)));
   });
 
+  it('refuses a call that cannot start within maxPacingWaitMs (retryable RATE_LIMITED) without calling VK', async () => {
+    const paced = new VkApiClient({ baseUrl: vk.apiUrl, timeoutMs: 1000, requestsPerSecond: 1, maxPacingWaitMs: 200 });
+    try {
+      await paced.getUsers(TOKEN, [USER]); // holds the token's only slot for a second after its answer
+      const err = await caught(paced.getUsers(TOKEN, [USER]));
+      expect([err.code, err.retryable]).toEqual([SendErrorCodes.RATE_LIMITED, true]);
+      expect(vk.calls('users.get')).toHaveLength(1);
+    } finally {
+      paced.close();
+    }
+  });
+
   it('checks a token with groups.getById, sending it as a Bearer header with v=5.199', async () => {
     expect(await client.getCommunity(TOKEN)).toMatchObject({ id: GROUP, name: 'Shop' });
     const [call] = vk.calls('groups.getById');

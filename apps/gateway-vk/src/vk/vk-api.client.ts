@@ -2,8 +2,9 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ParleyError, SendErrorCodes } from '@parley/contracts';
-import { TokenPacer } from '@parley/channel-kit';
+import { budgetBusy, PacerWaitTimeout, TokenPacer } from '@parley/channel-kit';
 import { mapVkApiError, mapVkTransportFailure } from './vk-api.errors';
+import type { VkCommunity, VkConversationItem, VkList, VkSendMessage, VkUploadInput, VkUser } from './vk-api.types';
 import type { VkMessage } from './vk-callback.types';
 
 export const VK_API_VERSION = '5.199';
@@ -18,6 +19,10 @@ export interface VkApiClientOptions {
   transferTimeoutMs?: number;
   /** API calls per second and token (VK allows 20 for a community token; default 20). */
   requestsPerSecond?: number;
+  /** A call that cannot start within this many ms is refused (retryable RATE_LIMITED); default: no bound. */
+  maxPacingWaitMs?: number;
+  /** The first window after start counts as spent (a restarted gateway; default false). */
+  coldStart?: boolean;
 }
 
 /** Reads `VK_API_URL` (default https://api.vk.com/method) and `VK_API_TIMEOUT_MS`; a bad value names the variable. */
@@ -33,54 +38,6 @@ export function vkApiOptionsFromEnv(env: Readonly<Record<string, string | undefi
   const timeout = env['VK_API_TIMEOUT_MS'];
   if (timeout !== undefined && !/^\d+$/.test(timeout)) throw new Error('VK_API_TIMEOUT_MS must be a positive integer');
   return { baseUrl, ...(timeout === undefined ? {} : { timeoutMs: Number(timeout) }) };
-}
-
-export interface VkCommunity {
-  id: number;
-  name: string;
-  screen_name: string;
-  photo_200?: string;
-}
-
-export interface VkUser {
-  id: number;
-  first_name: string;
-  last_name: string;
-  photo_200?: string;
-}
-
-export interface VkConversationItem {
-  conversation: {
-    peer: { id: number; type: string; local_id?: number };
-    last_message_id: number;
-    in_read: number;
-    out_read: number;
-    unread_count?: number;
-    can_write?: { allowed: boolean; reason?: number };
-  };
-  last_message?: VkMessage;
-}
-
-export interface VkList<T> {
-  count: number;
-  items: T[];
-}
-
-export interface VkSendMessage {
-  peerId: number;
-  /** From `vkRandomIdFromReplyId`: stable across retries, so VK delivers once. */
-  randomId: number;
-  text?: string;
-  /** `photo-1_2_key`, `doc-1_3`, … (from the upload helpers). */
-  attachments?: string[];
-  replyTo?: number;
-}
-
-export interface VkUploadInput {
-  peerId: number;
-  bytes: Buffer;
-  name: string;
-  mime: string;
 }
 
 type Params = Record<string, string | number | undefined>;
@@ -99,13 +56,15 @@ export class VkApiClient {
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
   private readonly baseUrl: string;
   private readonly transferTimeoutMs: number;
+  private readonly maxPacingWaitMs: number | undefined;
   /** Every method shares a token's budget: users.get for new customers must not push messages.send over it. */
   private readonly pacer: TokenPacer;
 
   constructor(options: VkApiClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.transferTimeoutMs = options.transferTimeoutMs ?? 60_000;
-    this.pacer = new TokenPacer(options.requestsPerSecond ?? 20, 1000);
+    this.maxPacingWaitMs = options.maxPacingWaitMs;
+    this.pacer = new TokenPacer(options.requestsPerSecond ?? 20, 1000, { coldStart: options.coldStart ?? false });
     this.http = axios.create({
       timeout: options.timeoutMs ?? 10_000,
       httpAgent: this.httpAgent,
@@ -121,13 +80,20 @@ export class VkApiClient {
     this.httpsAgent.destroy();
   }
 
-  /** Calls one method; resolves with `response`, rejects with a ParleyError coded by `SendErrorCodes`. */
-  async call<T>(token: string, method: string, params: Params = {}): Promise<T> {
-    const form = new URLSearchParams({ v: VK_API_VERSION });
-    for (const [k, v] of Object.entries(params)) if (v !== undefined) form.set(k, String(v));
-    const release = await this.pacer.acquire(token, SENDING_METHODS.has(method) ? 1 : 0);
+  /**
+   * Calls one method; resolves with `response`, rejects with a ParleyError coded by `SendErrorCodes`. `params` may
+   * be a function: it is read once the call has its slot (a batch can keep filling while the call waits).
+   */
+  async call<T>(token: string, method: string, params: Params | (() => Params) = {}): Promise<T> {
+    // A call that cannot start in time is abandoned: its caller (a fetch-profile request, a send) has given up and
+    // retries, and it must not spend the token's budget later.
+    const release = await this.pacer.acquire(token, SENDING_METHODS.has(method) ? 1 : 0, this.maxPacingWaitMs).catch((err: unknown) => {
+      throw err instanceof PacerWaitTimeout ? budgetBusy(err, `VK ${method}`) : err;
+    });
     let res: AxiosResponse<unknown>;
     try {
+      const form = new URLSearchParams({ v: VK_API_VERSION });
+      for (const [k, v] of Object.entries(typeof params === 'function' ? params() : params)) if (v !== undefined) form.set(k, String(v));
       res = await this.transport(method, () =>
         this.http.post<unknown>(`${this.baseUrl}/${method}`, form.toString(), {
           headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` },

@@ -1,4 +1,4 @@
-import { IsInt, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { InfraServiceConfig } from '@parley/service-kit';
 
 /**
@@ -41,4 +41,41 @@ export class GatewayConfig extends InfraServiceConfig {
   @Min(1)
   @Max(1_000)
   CHANNEL_DEGRADED_AFTER_FAILURES: number = 5;
+
+  /**
+   * Webhooks handled at once; more wait for a slot (WebhookAdmission). Without a bound, a burst of retries after an
+   * outage queued on the database pool past the messenger's own timeout and nothing was answered in time.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  WEBHOOK_MAX_IN_FLIGHT: number = 32;
+
+  /** Webhooks waiting for a slot at most; beyond that a delivery is answered 503 at once (the messenger retries). */
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  WEBHOOK_MAX_QUEUED: number = 512;
+
+  /** Longest wait for a webhook slot before the delivery is answered 503 (well inside the messenger's timeout). */
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  WEBHOOK_MAX_WAIT_MS: number = 2_000;
+
+  /**
+   * A messenger API call that cannot get a rate-budget slot within this many ms is refused (retryable
+   * RATE_LIMITED, no slot spent): its caller (a fetch-profile request, a send) has given up by then and retries.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  PACING_MAX_WAIT_MS: number = 10_000;
+
+  /**
+   * A freshly started process counts the first window of every budget as spent: the process it replaces (killed
+   * a moment ago) may just have used it, and its last calls can still be arriving at the messenger.
+   */
+  @IsBoolean()
+  PACING_COLD_START: boolean = true;
 }

@@ -21,6 +21,7 @@ import { ProfileService } from '../profiles/profile-service';
 import { SendService } from '../sending/send-service';
 import { SentMessagesRepository } from '../sending/sent-messages.repository';
 import { rawBodyMiddleware } from '../webhooks/raw-body.middleware';
+import { WebhookAdmission } from '../webhooks/webhook-admission';
 import { WebhookController } from '../webhooks/webhook.controller';
 import { WebhookPipeline } from '../webhooks/webhook-pipeline';
 import { GatewayContext } from './gateway-context';
@@ -96,7 +97,14 @@ export function createGatewayModule<TConfig extends GatewayConfig>(definition: G
         provide: ConnectionPacer,
         inject: [GatewayContext, DataSource],
         useFactory: (context: GatewayContext, ds: DataSource) =>
-          new ConnectionPacer(context.adapter.capabilities.rateBudgets, new SharedRateBudget(ds, schema)),
+          new ConnectionPacer(context.adapter.capabilities.rateBudgets, new SharedRateBudget(ds, schema), {
+            maxWaitMs: config.PACING_MAX_WAIT_MS,
+            coldStart: config.PACING_COLD_START,
+          }),
+      },
+      {
+        provide: WebhookAdmission,
+        useValue: new WebhookAdmission(config.WEBHOOK_MAX_IN_FLIGHT, config.WEBHOOK_MAX_QUEUED, config.WEBHOOK_MAX_WAIT_MS),
       },
       ...outboxProviders({
         table: outboxTable(schema),

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase, waitFor, type TestDatabase } from '@parley/testing';
 import { openGatewayDatabase } from '../gateway/gateway-database';
 import { SharedRateBudget } from './shared-rate-budget';
+import { PacerWaitTimeout } from './token-pacer';
 
 describe('SharedRateBudget (real Postgres, two replicas, a controlled clock)', () => {
   let db: TestDatabase;
@@ -39,5 +40,17 @@ describe('SharedRateBudget (real Postgres, two replicas, a controlled clock)', (
     await fourth;
     expect(admitted).toBe(true);
     expect(sleeps).toHaveLength(1);
+  });
+
+  it('refuses at once, without sleeping or taking a slot, a call that would have to wait past its deadline', async () => {
+    const a = new SharedRateBudget(ds, 'rate_test', options);
+    const budget = { calls: 1, perMs: 1000 };
+    await a.take('bot3', budget);
+    const slept = sleeps.length;
+    await expect(a.take('bot3', budget, clock + 500)).rejects.toBeInstanceOf(PacerWaitTimeout);
+    expect(sleeps).toHaveLength(slept);
+    clock += 1000;
+    await a.take('bot3', budget, clock); // the window has passed: admitted without a wait
+    expect(sleeps).toHaveLength(slept);
   });
 });

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { RateBudget } from '../adapter/channel-capabilities';
+import { PacerWaitTimeout } from './token-pacer';
 
 export interface SharedRateBudgetOptions {
   now?: () => number;
@@ -24,8 +25,12 @@ export class SharedRateBudget {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Resolves when a call of `key` may start within `budget`. */
-  async take(key: string, budget: RateBudget): Promise<void> {
+  /**
+   * Resolves when a call of `key` may start within `budget`. With `deadline` (ms, on `now`'s clock), rejects with
+   * PacerWaitTimeout instead of waiting past it (no slot taken).
+   */
+  async take(key: string, budget: RateBudget, deadline?: number): Promise<void> {
+    const asked = this.now();
     for (;;) {
       const rows = (await this.dataSource.query(`SELECT ${this.schema}.take_rate_slot($1, $2, $3, $4)::text AS wait`, [
         key,
@@ -35,6 +40,7 @@ export class SharedRateBudget {
       ])) as Array<{ wait: string }>;
       const wait = Number(rows[0]?.wait ?? 0);
       if (wait <= 0) return;
+      if (deadline !== undefined && this.now() + wait > deadline) throw new PacerWaitTimeout(Math.max(0, this.now() - asked));
       await this.sleep(wait);
     }
   }

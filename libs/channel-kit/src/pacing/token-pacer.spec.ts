@@ -1,4 +1,4 @@
-import { TokenPacer } from './token-pacer';
+import { PacerWaitTimeout, TokenPacer } from './token-pacer';
 
 describe('TokenPacer', () => {
   beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
@@ -57,5 +57,33 @@ describe('TokenPacer', () => {
     expect(order).toEqual(['a1', 'b1']);
     await jest.advanceTimersByTimeAsync(1000);
     expect(order).toEqual(['a1', 'b1', 'a2']);
+  });
+
+  it('with coldStart, a fresh process spends nothing in its first window (its predecessor may have just used the budget)', async () => {
+    const pacer = new TokenPacer(2, 1000, { coldStart: true });
+    const started: number[] = [];
+    for (const n of [0, 1, 2]) void pacer.acquire('a').then(() => started.push(n));
+    await jest.advanceTimersByTimeAsync(999);
+    expect(started).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(started).toEqual([0, 1]);
+  });
+
+  it('drops a call that waited longer than its maxWaitMs, and it spends no slot', async () => {
+    const pacer = new TokenPacer(1, 1000);
+    const order: string[] = [];
+    const first = await pacer.acquire('a');
+    const abandoned = pacer.acquire('a', 0, 500).then(
+      () => order.push('abandoned started'),
+      (err: unknown) => order.push(err instanceof PacerWaitTimeout ? 'abandoned dropped' : 'other error'),
+    );
+    const patient = pacer.acquire('a').then(() => order.push('patient'));
+    await jest.advanceTimersByTimeAsync(500);
+    await abandoned;
+    expect(order).toEqual(['abandoned dropped']);
+    first();
+    await jest.advanceTimersByTimeAsync(1000);
+    await patient;
+    expect(order).toEqual(['abandoned dropped', 'patient']);
   });
 });

@@ -12,7 +12,10 @@ export interface WebhookResponse {
   body: string;
   contentType: string;
   headers?: Record<string, string>;
-  /** For metrics and logs: `published`, `duplicate`, `ignored`, `disconnected`, `not-found`, `invalid`, `forbidden`, `retry`, or the adapter's. */
+  /**
+   * For metrics and logs: `published`, `duplicate`, `ignored`, `disconnected`, `not-found`, `invalid`, `forbidden`,
+   * `retry`, or the adapter's; the controller's `shed`, `caller-gone` (WebhookAdmission).
+   */
   outcome: string;
   eventType: string;
 }
