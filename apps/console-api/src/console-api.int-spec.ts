@@ -45,8 +45,11 @@ const calls: Call[] = [];
 const handlers = new Map<string, (data: Record<string, unknown>) => Reply>();
 const subscriptions = new Map<string, Subscription>();
 
-/** Stand-in for another service: answers `subject` with `fn` (replacing an earlier one) and records what it was asked. */
-function answer(subject: string, fn: (data: Record<string, unknown>) => Reply): void {
+/**
+ * Stand-in for another service: answers `subject` with `fn` (replacing an earlier one) and records what it was asked.
+ * Resolves once the server has the subscription, so a request console-api sends next is routed to it.
+ */
+async function answer(subject: string, fn: (data: Record<string, unknown>) => Reply): Promise<void> {
   if (!handlers.has(subject)) {
     subscriptions.set(
       subject,
@@ -62,6 +65,7 @@ function answer(subject: string, fn: (data: Record<string, unknown>) => Reply): 
     );
   }
   handlers.set(subject, fn);
+  await stand.flush();
 }
 
 /** The stand-in stops running: requests get "no responders". */
@@ -231,13 +235,13 @@ describe('REST → NATS', () => {
     await http('POST', '/api/operators', admin, { email: 'rest@parley.test', name: 'Rest', password: 'rest-password', role: 'operator' });
     olga = await login('rest@parley.test', 'rest-password');
     olgaId = ((await http('GET', '/api/me', olga)).json as { id: string }).id;
-    answer('parley.routing-service.list-lines.v1', (data) =>
+    await answer('parley.routing-service.list-lines.v1', (data) =>
       ok({ lines: data['memberId'] === olgaId ? [line(lineA, [olgaId])] : [line(lineA, [olgaId]), line(lineB, [])] }),
     );
   });
 
   it('maps lines to routing-service', async () => {
-    answer('parley.routing-service.create-line.v1', (data) => (data['name'] === 'Taken' ? fail('CONFLICT') : ok(line(lineA, [], String(data['name'])))));
+    await answer('parley.routing-service.create-line.v1', (data) => (data['name'] === 'Taken' ? fail('CONFLICT') : ok(line(lineA, [], String(data['name'])))));
     const created = await http('POST', '/api/lines', admin, { name: 'Support', sessionRule: { mode: 'new', reopenWithinHours: 24 } });
     expect(created.status).toBe(201);
     expect(lastCall('parley.routing-service.create-line.v1')?.data).toEqual({ name: 'Support', sessionRule: { mode: 'new', reopenWithinHours: 24 } });
@@ -250,12 +254,12 @@ describe('REST → NATS', () => {
     expect(((await http('GET', '/api/lines', admin)).json as LineView[]).length).toBe(2);
     expect(lastCall('parley.routing-service.list-lines.v1')?.data).toEqual({});
 
-    answer('parley.routing-service.update-line.v1', (data) => ok(line(String(data['lineId']), [], String(data['name']))));
+    await answer('parley.routing-service.update-line.v1', (data) => ok(line(String(data['lineId']), [], String(data['name']))));
     const renamed = await http('PATCH', `/api/lines/${lineA}`, admin, { name: 'Sales' });
     expect(renamed.status).toBe(200);
     expect(lastCall('parley.routing-service.update-line.v1')?.data).toEqual({ lineId: lineA, name: 'Sales' });
 
-    answer('parley.routing-service.set-members.v1', (data) => (data['lineId'] === lineB ? fail('NOT_FOUND') : ok(line(lineA, data['operatorIds'] as string[]))));
+    await answer('parley.routing-service.set-members.v1', (data) => (data['lineId'] === lineB ? fail('NOT_FOUND') : ok(line(lineA, data['operatorIds'] as string[]))));
     const members = await http('PUT', `/api/lines/${lineA}/members`, admin, { operatorIds: [olgaId] });
     expect(members.json).toMatchObject({ memberIds: [olgaId] });
     expect((await http('PUT', `/api/lines/${lineB}/members`, admin, { operatorIds: [] })).status).toBe(404);
@@ -267,7 +271,7 @@ describe('REST → NATS', () => {
       id: channelId, type: 'vk', lineId: lineA, name: 'VK', status: 'active', externalId: '42',
       webhookUrl: `http://localhost:3101/webhooks/vk/${channelId}`, createdAt: new Date().toISOString(),
     };
-    answer('parley.gateway-vk.connect-channel.v1', (data) => {
+    await answer('parley.gateway-vk.connect-channel.v1', (data) => {
       const settings = data['settings'] as Record<string, string>;
       if (settings['token'] === 'refused') return fail('CHANNEL_CHECK_FAILED');
       if (settings['groupId'] === '7') return fail('CHANNEL_ALREADY_CONNECTED');
@@ -287,32 +291,32 @@ describe('REST → NATS', () => {
 
     // Channel types come from ChannelTypeCatalog: the console draws its form from them; a messenger without a gateway yet is refused.
     const types = (await http('GET', '/api/channel-types', admin)).json as Array<{ type: string; settings: Array<{ key: string; kind: string }> }>;
-    expect(types.map((t) => t.type)).toEqual(['vk', 'telegram']);
+    expect(types.map((t) => t.type)).toEqual(['vk', 'viber', 'telegram']);
     expect(types[0]?.settings.filter((f) => f.kind === 'secret').map((f) => f.key)).toEqual(['secret', 'token']);
-    expect((await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'viber', name: 'V', settings: { authToken: 'x'.repeat(20) } })).status).toBe(400);
+    expect((await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'facebook', name: 'F', settings: { pageId: '1', pageAccessToken: 'x'.repeat(20), appSecret: 'x'.repeat(20), verifyToken: 'v' } })).status).toBe(400);
     const unknownField = await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'vk', name: 'VK', settings: { ...settings, extra: 'x' } });
     expect(unknownField.status).toBe(400);
     expect(JSON.stringify(unknownField.json)).toContain('settings.extra');
     const botToken = '123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
-    answer('parley.gateway-telegram.connect-channel.v1', () => ok({ ...view, id: randomUUID(), type: 'telegram', externalId: '123456' }));
+    await answer('parley.gateway-telegram.connect-channel.v1', () => ok({ ...view, id: randomUUID(), type: 'telegram', externalId: '123456' }));
     expect((await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'telegram', name: 'Bot', settings: { botToken: 'nope' } })).status).toBe(400);
     expect((await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'telegram', name: 'Bot', settings: { botToken } })).status).toBe(201);
     expect(lastCall('parley.gateway-telegram.connect-channel.v1')?.data).toEqual({ lineId: lineA, name: 'Bot', settings: { botToken } });
 
-    answer('parley.gateway-vk.list-channels.v1', () => ok({ channels: [view] }));
+    await answer('parley.gateway-vk.list-channels.v1', () => ok({ channels: [view] }));
     expect((await http('GET', `/api/channels?lineId=${lineA}`, admin)).json).toEqual([view]);
     expect(lastCall('parley.gateway-vk.list-channels.v1')?.data).toEqual({ lineId: lineA });
 
-    answer('parley.gateway-vk.update-channel.v1', (data) => ok({ ...view, status: data['active'] === false ? 'disconnected' : 'active' }));
+    await answer('parley.gateway-vk.update-channel.v1', (data) => ok({ ...view, status: data['active'] === false ? 'disconnected' : 'active' }));
     const patched = await http('PATCH', `/api/channels/${channelId}`, admin, { active: false });
     expect(patched.json).toMatchObject({ status: 'disconnected' });
     expect(lastCall('parley.gateway-vk.update-channel.v1')?.data).toEqual({ channelId, active: false });
 
-    answer('parley.gateway-vk.delete-channel.v1', () => ok({ deleted: true }));
+    await answer('parley.gateway-vk.delete-channel.v1', () => ok({ deleted: true }));
     const deleted = await http('DELETE', `/api/channels/${channelId}`, admin);
     expect(deleted.status).toBe(204);
     expect(lastCall('parley.gateway-vk.delete-channel.v1')?.data).toEqual({ channelId });
-    answer('parley.gateway-vk.list-channels.v1', () => ok({ channels: [] }));
+    await answer('parley.gateway-vk.list-channels.v1', () => ok({ channels: [] }));
     expect((await http('PATCH', `/api/channels/${randomUUID()}`, admin, { name: 'x' })).status).toBe(404);
   });
 
@@ -320,11 +324,11 @@ describe('REST → NATS', () => {
     const contactId = randomUUID();
     const mine = conversation(randomUUID(), lineA, contactId);
     const other = conversation(randomUUID(), lineB, contactId);
-    answer('parley.conversation-service.list.v1', () => ok({ items: [mine] }));
-    answer('parley.conversation-service.get.v1', (data) =>
+    await answer('parley.conversation-service.list.v1', () => ok({ items: [mine] }));
+    await answer('parley.conversation-service.get.v1', (data) =>
       data['conversationId'] === mine.id ? ok(mine) : data['conversationId'] === other.id ? ok(other) : fail('NOT_FOUND'),
     );
-    answer('parley.contact-service.get.v1', (data) =>
+    await answer('parley.contact-service.get.v1', (data) =>
       ok({ id: data['contactId'], displayName: 'Ivan', identities: [{ channelId: mine.channelId, channelType: 'vk', externalUserId: '5' }], createdAt: mine.openedAt }),
     );
 
@@ -343,12 +347,12 @@ describe('REST → NATS', () => {
     expect((await http('GET', `/api/conversations/${randomUUID()}`, olga)).status).toBe(404);
     expect((await http('GET', `/api/conversations/not-a-uuid`, olga)).status).toBe(400);
 
-    answer('parley.conversation-service.messages.v1', () => ok({ items: [] }));
+    await answer('parley.conversation-service.messages.v1', () => ok({ items: [] }));
     expect((await http('GET', `/api/conversations/${mine.id}/messages`, olga)).json).toEqual([]);
-    answer('parley.conversation-service.log.v1', () => ok({ events: [] }));
+    await answer('parley.conversation-service.log.v1', () => ok({ events: [] }));
     expect((await http('GET', `/api/conversations/${mine.id}/log`, olga)).json).toEqual([]);
 
-    answer('parley.conversation-service.accept.v1', (data) => (data['conversationId'] === other.id ? fail('ALREADY_ASSIGNED') : ok({ ...mine, status: 'assigned', assigneeId: olgaId })));
+    await answer('parley.conversation-service.accept.v1', (data) => (data['conversationId'] === other.id ? fail('ALREADY_ASSIGNED') : ok({ ...mine, status: 'assigned', assigneeId: olgaId })));
     const accepted = await http('POST', `/api/conversations/${mine.id}/accept`, olga);
     expect(accepted.status).toBe(200);
     expect(lastCall('parley.conversation-service.accept.v1')?.data).toEqual({ conversationId: mine.id, operatorId: olgaId });
@@ -357,7 +361,7 @@ describe('REST → NATS', () => {
     const replyId = randomUUID();
     const statusByCode: Record<string, number> = { NOT_ASSIGNED_TO_YOU: 403, RECIPIENT_BLOCKED: 409, CONVERSATION_CLOSED: 409, EMPTY_REPLY: 400, CANNOT_INITIATE: 403 };
     let replyCode: string | undefined;
-    answer('parley.conversation-service.reply.v1', (data) =>
+    await answer('parley.conversation-service.reply.v1', (data) =>
       replyCode
         ? fail(replyCode)
         : ok({
@@ -376,7 +380,7 @@ describe('REST → NATS', () => {
     replyCode = undefined;
     expect((await http('POST', `/api/conversations/${mine.id}/replies`, olga, { id: replyId, attachmentIds: [randomUUID()] })).status).toBe(404);
 
-    answer('parley.conversation-service.close.v1', () => ok({ ...mine, status: 'closed' }));
+    await answer('parley.conversation-service.close.v1', () => ok({ ...mine, status: 'closed' }));
     expect((await http('POST', `/api/conversations/${mine.id}/close`, olga)).json).toMatchObject({ status: 'closed' });
     expect(lastCall('parley.conversation-service.close.v1')?.data).toEqual({ conversationId: mine.id, operatorId: olgaId });
 
@@ -506,7 +510,7 @@ describe('live', () => {
     const lineId = randomUUID();
     const known = randomUUID();
     const unknown = randomUUID(); // opened before the feed existed: console-api asks conversation-service
-    answer(GetConversationV1.subject, (data) => ok(conversation(String(data['conversationId']), lineId, randomUUID())));
+    await answer(GetConversationV1.subject, (data) => ok(conversation(String(data['conversationId']), lineId, randomUUID())));
     const opened = createEnvelope(
       ConversationOpenedV1,
       {
@@ -549,7 +553,7 @@ describe('live', () => {
     const lineId = randomUUID();
     const lagging = randomUUID();
     let asked = 0;
-    answer(GetConversationV1.subject, (data) => {
+    await answer(GetConversationV1.subject, (data) => {
       if (data['conversationId'] !== lagging) return ok(conversation(String(data['conversationId']), lineId, randomUUID()));
       asked++;
       return asked <= 2 ? fail('NOT_FOUND') : ok(conversation(lagging, lineId, randomUUID()));

@@ -88,6 +88,7 @@ describe('conversation-service over real NATS and Postgres', () => {
         msg.respond(JSON.stringify({ ok: true, data: { contactId: contacts.get(key), created } }));
       },
     });
+    await nc.flush(); // the stand-in answers only once the server has its subscription
     const events = await js.consumers.get('PARLEY_EVENTS', { filter_subjects: 'parley.conversation.>' });
     const messages = await events.consume();
     consumers.push(messages);

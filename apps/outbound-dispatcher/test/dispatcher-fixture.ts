@@ -45,7 +45,8 @@ export class FakeVkGateway {
 
   constructor(private readonly connection: MessagingConnection) {}
 
-  start(): void {
+  /** Resolves once the server has the subscription (the dispatcher's requests are routed to it from then on). */
+  async start(): Promise<void> {
     this.subscription = this.connection.nc.subscribe(GatewayRequestsByType.vk.send.subject, {
       callback: (err, msg) => {
         if (err) return;
@@ -64,6 +65,7 @@ export class FakeVkGateway {
         );
       },
     });
+    await this.connection.nc.flush();
   }
 
   /** The next sends of `replyId` fail with these errors, in order. */
@@ -125,7 +127,7 @@ export async function startDispatcherFixture(): Promise<DispatcherFixture> {
   const connection = await MessagingConnection.connect({ serviceName: 'dispatcher-test', servers: nats.url, logger: silent });
   const publisher = new JetStreamPublisher(connection);
   const gateway = new FakeVkGateway(connection);
-  gateway.start();
+  await gateway.start();
   const outcomes = new OutcomeLog();
   let host: MessagingHost | undefined;
 

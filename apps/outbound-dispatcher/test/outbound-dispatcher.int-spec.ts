@@ -103,21 +103,21 @@ describe('outbound-dispatcher (real NATS + Postgres, fake gateway-vk)', () => {
     const other = randomUUID();
     const busyReplies = Array.from({ length: 100 }, () => replyRequested({ conversationId: randomUUID(), channelId: busy }));
     const otherReplies = Array.from({ length: 10 }, () => replyRequested({ conversationId: randomUUID(), channelId: other }));
-    const started = Date.now();
     await Promise.all(busyReplies.map((r) => publishReply(f, r)));
     await Promise.all(otherReplies.map((r) => publishReply(f, r)));
-    await waitFor(() => otherReplies.every((r) => f.outcomes.dispatchedOf(r.data.replyId).length === 1), { what: 'the other channel', timeoutMs: 5_000 });
-    const otherDone = Date.now() - started;
-    await waitFor(() => busyReplies.every((r) => f.outcomes.dispatchedOf(r.data.replyId).length === 1), { what: 'the busy channel', timeoutMs: 20_000 });
+    await waitFor(() => busyReplies.every((r) => f.outcomes.dispatchedOf(r.data.replyId).length === 1), { what: 'the busy channel', timeoutMs: 30_000 });
+    await waitFor(() => otherReplies.every((r) => f.outcomes.dispatchedOf(r.data.replyId).length === 1), { what: 'the other channel' });
 
     const busyTimes = f.gateway.calls.filter((c) => c.channelId === busy).map((c) => c.at);
     expect(busyTimes).toHaveLength(100);
     expect(maxInAnyWindow(busyTimes, 1_000)).toBeLessThanOrEqual(20);
     const span = Math.max(...busyTimes) - Math.min(...busyTimes);
     expect(span).toBeGreaterThanOrEqual(99 * 50 - 50); // never faster than 20/s overall
-    expect(span).toBeLessThan(99 * 50 * 1.5); // and not far below the budget on a loaded machine
-    // the other channel finished long before the busy one could have (100 sends need ≈ 5 s)
-    expect(otherDone).toBeLessThan(3_000);
+    // How close to the budget the sends come is the benchmark's business (npm run bench), not a timed test's.
+    // The other channel is not queued behind the busy one: it was done while most busy sends were still waiting
+    // for their turn (queued behind, it would finish after all 100).
+    const otherDone = Math.max(...f.gateway.calls.filter((c) => c.channelId === other).map((c) => c.at));
+    expect(busyTimes.filter((t) => t <= otherDone).length).toBeLessThan(75);
   });
 
   it('loses nothing and sends nothing twice across a restart mid-queue', async () => {

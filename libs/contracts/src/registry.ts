@@ -3,7 +3,7 @@ import { ConversationEvents } from './conversation';
 import { ReplyDispatchedV1, ReplyDispatchFailedV1 } from './delivery';
 import type { MessageDefinition } from './envelope/message-definition';
 import { ChannelChangedV1 } from './gateway';
-import { CustomerBlockedChannelV1, CustomerUnblockedChannelV1, ExternalReplyReceivedV1, MessageReceivedV1 } from './inbound';
+import { CustomerBlockedChannelV1, CustomerUnblockedChannelV1, ExternalReplyReceivedV1, MessageReceivedV1, ReplyReceiptReceivedV1 } from './inbound';
 import { LineChangedV1 } from './routing';
 
 /** Every event definition Parley publishes (for the relay's subject mapping and the AsyncAPI document). */
@@ -12,6 +12,7 @@ export const AllEvents: readonly MessageDefinition[] = [
   ExternalReplyReceivedV1,
   CustomerBlockedChannelV1,
   CustomerUnblockedChannelV1,
+  ReplyReceiptReceivedV1,
   ...ConversationEvents,
   ContactResolvedV1,
   ContactProfileUpdatedV1,

@@ -90,11 +90,12 @@ export class MessagingHost {
     return consumer;
   }
 
-  addRequestHandler<TData extends object, TReply extends object, TType extends string>(
+  /** Starts answering; resolves once the subscription is registered on the server (see `RequestResponder.start`). */
+  async addRequestHandler<TData extends object, TReply extends object, TType extends string>(
     definition: RequestDefinition<TData, TReply, TType>,
     options: OnRequestOptions,
     handler: (envelope: Envelope<TData, TType>, request: RequestContext) => TReply | Promise<TReply>,
-  ): RequestResponder<TData, TReply, TType> {
+  ): Promise<RequestResponder<TData, TReply, TType>> {
     if (this.responders.some((r) => r.subject === definition.subject)) {
       throw new Error(`${definition.subject} has two request handlers`);
     }
@@ -103,8 +104,8 @@ export class MessagingHost {
       { definition, handler, concurrency: options.concurrency ?? this.options.requestConcurrency ?? 32 },
       this.logger,
     );
-    responder.start();
     this.responders.push(responder as unknown as RequestResponder);
+    await responder.start();
     this.logger.info('request handler started', { subject: definition.subject, queue: this.connection.serviceName });
     return responder;
   }

@@ -57,7 +57,7 @@ class MessagingExplorer implements OnApplicationBootstrap, BeforeApplicationShut
             (method as (e: Envelope<object>, d: DeliveryContext) => unknown).call(instance, envelope, delivery),
           );
         } else {
-          this.host.addRequestHandler(reg.definition, reg.options, (envelope: Envelope<object>, request: RequestContext) =>
+          await this.host.addRequestHandler(reg.definition, reg.options, (envelope: Envelope<object>, request: RequestContext) =>
             (method as (e: Envelope<object>, r: RequestContext) => object | Promise<object>).call(instance, envelope, request),
           );
         }

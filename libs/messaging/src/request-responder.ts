@@ -80,12 +80,17 @@ export class RequestResponder<TData extends object = object, TReply extends obje
     return this.spec.definition.subject;
   }
 
-  start(): void {
+  /**
+   * Subscribes and resolves once the server has the subscription (a flush round trip): only then can a request
+   * sent on any other connection reach this responder. Before it, the SUB may still be in a socket buffer.
+   */
+  async start(): Promise<void> {
     const sub = this.connection.nc.subscribe(this.spec.definition.subject, { queue: this.connection.serviceName });
     this.subscription = sub;
     this.loop = (async () => {
       for await (const msg of sub) await this.queue.submit(undefined, () => this.answer(msg));
     })();
+    await this.connection.nc.flush();
   }
 
   /** Unsubscribes (pending requests already received are still answered), then waits for in-flight handlers. */

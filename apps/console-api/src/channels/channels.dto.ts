@@ -27,6 +27,9 @@ export class ChannelDto {
   @ApiProperty({ description: 'The messenger’s id of the account (VK community id, …)' })
   externalId!: string;
 
+  @ApiPropertyOptional({ description: 'A link customers open to start a chat (Viber viber://pa?chatURI=…), for the company’s site' })
+  customerLink?: string;
+
   @ApiProperty({ description: 'Paste into the messenger’s webhook settings' })
   webhookUrl!: string;
 

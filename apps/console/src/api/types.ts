@@ -44,6 +44,8 @@ export interface Channel {
   health?: ChannelHealth;
   healthReason?: string;
   externalId: string;
+  /** A link customers open to start a chat (Viber deep link), for the company's site. */
+  customerLink?: string;
   webhookUrl: string;
   createdAt: string;
 }

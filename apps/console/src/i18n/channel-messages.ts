@@ -68,6 +68,16 @@ const en: { common: CommonChannelMessages; types: Readonly<Record<string, Channe
       externalIdLabel: 'bot',
       fields: { botToken: { label: 'Bot token', placeholder: '123456789:AA…' } },
     },
+    viber: {
+      name: 'Viber',
+      connectTitle: 'Connect Viber bot',
+      help:
+        'Paste the token of your Viber bot (Viber Partners portal, bot info). New bots are commercial since February 2024. Parley registers its webhook with Viber itself and gives you the link to put on your site.',
+      defaultName: 'Viber bot',
+      webhookHint: '',
+      externalIdLabel: 'bot',
+      fields: { authToken: { label: 'Auth token' }, sendAsOperator: { label: 'Show the operator’s name as the sender' } },
+    },
   },
 };
 
@@ -104,6 +114,16 @@ const ru: { common: CommonChannelMessages; types: Readonly<Record<string, Channe
       webhookHint: '',
       externalIdLabel: 'бот',
       fields: { botToken: { label: 'Токен бота', placeholder: '123456789:AA…' } },
+    },
+    viber: {
+      name: 'Viber',
+      connectTitle: 'Подключить Viber-бота',
+      help:
+        'Вставьте токен вашего Viber-бота (портал Viber Partners, данные бота). С февраля 2024 новые боты коммерческие. Parley сам зарегистрирует вебхук в Viber и даст ссылку для вашего сайта.',
+      defaultName: 'Viber-бот',
+      webhookHint: '',
+      externalIdLabel: 'бот',
+      fields: { authToken: { label: 'Токен бота' }, sendAsOperator: { label: 'Показывать имя оператора как отправителя' } },
     },
   },
 };

@@ -9,6 +9,7 @@ import type {
   ExternalReplyReceived,
   MessageDefinition,
   MessageReceived,
+  ReplyReceiptReceived,
   SendReply,
 } from '@parley/contracts';
 import type { ChannelCapabilities } from './channel-capabilities';
@@ -115,6 +116,8 @@ export type InboundItem =
     }
   | { kind: 'customer-blocked'; fact: CustomerBlockedChannel; alsoKnownAs?: string[] }
   | { kind: 'customer-unblocked'; fact: CustomerUnblockedChannel; alsoKnownAs?: string[] }
+  /** The messenger's receipt for a message Parley sent (Viber delivered / seen / failed). */
+  | { kind: 'reply-receipt'; fact: ReplyReceiptReceived; alsoKnownAs?: string[] }
   /**
    * Any other inbound fact with its own definition in libs/contracts (an edit, a reaction, a receipt): build it
    * with `inboundEvent(definition, fact)`. With `media`, the copied files are set as the fact's `attachments`.
@@ -213,6 +216,9 @@ export interface ChannelAdapter<TSettings extends object = Record<string, unknow
 
   /** Turns a `MediaToFetch.fileId` into a download URL (Telegram getFile). */
   resolveMedia?(connection: ChannelConnection<TSettings, TSecrets>, fileId: string): Promise<{ url: string; size?: number }>;
+
+  /** A link customers open to start a chat with the account (Viber's deep link), shown in the channel view. */
+  customerLink?(settings: Record<string, unknown>): string | undefined;
 
   /** Releases clients (keep-alive agents, timers) at shutdown. */
   close?(): void | Promise<void>;

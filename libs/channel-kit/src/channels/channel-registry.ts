@@ -181,7 +181,7 @@ export class ChannelRegistry {
   }
 
   view(channel: ChannelRecord): ChannelView {
-    return toChannelView(channel, this.context.type, this.context.webhookUrl(channel.id));
+    return toChannelView(channel, this.context.type, this.context.webhookUrl(channel.id), this.context.adapter.customerLink?.(channel.settings));
   }
 
   private async register(created: ChannelRecord): Promise<void> {

@@ -2,7 +2,7 @@ import type { ChannelType, ChannelView } from '@parley/contracts';
 import type { ChannelRecord } from './channel-record';
 
 /** The admin's view of a channel: never the credentials. */
-export function toChannelView(channel: ChannelRecord, type: ChannelType, webhookUrl: string): ChannelView {
+export function toChannelView(channel: ChannelRecord, type: ChannelType, webhookUrl: string, customerLink?: string): ChannelView {
   return {
     id: channel.id,
     type,
@@ -12,6 +12,7 @@ export function toChannelView(channel: ChannelRecord, type: ChannelType, webhook
     ...(channel.health === 'healthy' ? {} : { health: channel.health }),
     ...(channel.healthReason === null ? {} : { healthReason: channel.healthReason }),
     externalId: channel.externalId,
+    ...(customerLink === undefined ? {} : { customerLink }),
     webhookUrl,
     createdAt: channel.createdAt.toISOString(),
   };

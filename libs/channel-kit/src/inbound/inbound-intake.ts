@@ -4,6 +4,7 @@ import {
   CustomerUnblockedChannelV1,
   ExternalReplyReceivedV1,
   MessageReceivedV1,
+  ReplyReceiptReceivedV1,
 } from '@parley/contracts';
 import type { ChannelConnection, InboundItem } from '../adapter/channel-adapter';
 import { MediaTransfer } from '../media/media-transfer';
@@ -59,6 +60,9 @@ export class InboundIntake {
         await this.inbound.publish(item.definition, data);
         return;
       }
+      case 'reply-receipt':
+        await this.inbound.publish(ReplyReceiptReceivedV1, item.fact);
+        return;
     }
   }
 }

@@ -24,7 +24,7 @@ describe('ChannelTypeCatalog / checkChannelSettings', () => {
 
   it('marks only types with a gateway as connectable, and secret fields as such', () => {
     const connectable = Object.values(ChannelTypeCatalog).filter((t) => t.connectable).map((t) => t.type);
-    expect(connectable).toEqual(['vk', 'telegram']);
+    expect(connectable).toEqual(['vk', 'telegram', 'viber']);
     expect(ChannelTypeCatalog.vk.settings.filter((f) => f.kind === 'secret').map((f) => f.key)).toEqual(['secret', 'token']);
   });
 });

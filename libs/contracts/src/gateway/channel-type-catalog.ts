@@ -50,7 +50,7 @@ export const ChannelTypeCatalog: Readonly<Record<ChannelType, ChannelTypeSpec>> 
   },
   viber: {
     type: 'viber',
-    connectable: false,
+    connectable: true,
     settings: [
       { key: 'authToken', kind: 'secret', required: true, minLength: 8, maxLength: 256 },
       { key: 'sendAsOperator', kind: 'boolean', required: false },

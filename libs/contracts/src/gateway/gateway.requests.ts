@@ -44,6 +44,15 @@ export class SendReply {
   @ValidateNested({ each: true })
   @Type(() => AttachmentRef)
   attachments!: AttachmentRef[];
+
+  /**
+   * The answering operator's display name, for messengers that can show it as the sender (Viber `sender.name`
+   * when the channel has `sendAsOperator`); the gateway cuts it to the messenger's limit. Absent: the account's name.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  senderName?: string;
 }
 
 export class SendReceipt {
@@ -133,6 +142,12 @@ export class ChannelView {
   /** The messenger's id of the connected account (VK community id, bot id, page id). */
   @IsString()
   externalId!: string;
+
+  /** A link customers open to start a chat (Viber `viber://pa?chatURI=<uri>`), for the company's site; absent where none. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  customerLink?: string;
 
   /** Where the messenger must send its webhooks (to paste into the messenger's settings where it is manual). */
   @IsUrl({ require_tld: false })

@@ -2,3 +2,4 @@ export * from './inbound-base';
 export * from './message-received.event';
 export * from './external-reply-received.event';
 export * from './customer-blocked-channel.event';
+export * from './reply-receipt-received.event';

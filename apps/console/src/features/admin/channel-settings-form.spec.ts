@@ -28,7 +28,8 @@ describe('channel connect form helpers', () => {
   it('labels fields from the ru/en catalogue, falling back to English and then to the key', () => {
     expect(fieldMessages('vk', 'groupId', 'ru').label).toBe('ID сообщества');
     expect(fieldMessages('vk', 'groupId', 'en').label).toBe('Community id');
-    expect(fieldMessages('viber', 'authToken', 'ru').label).toBe('Auth token');
+    expect(fieldMessages('viber', 'authToken', 'ru').label).toBe('Токен бота');
+    expect(fieldMessages('facebook', 'pageAccessToken', 'ru').label).toBe('Page access token');
     expect(channelTypeMessages('viber', 'en').name).toBe('Viber');
     expect(fillTemplate(channelTypeMessages('vk', 'en').defaultName, { groupId: '42' })).toBe('VK community 42');
   });

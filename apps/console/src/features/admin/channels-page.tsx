@@ -37,6 +37,7 @@ export function ChannelsPage({ lineId }: { lineId: string }) {
               <WebhookUrl url={connected.webhookUrl} />
             </>
           )}
+          {connected.customerLink && <CustomerLink link={connected.customerLink} />}
         </section>
       )}
       <div className="admin-grid">
@@ -168,6 +169,7 @@ function ChannelRow({ channel: c, onChanged, onDeleted }: { channel: Channel; on
         </div>
       </div>
       {showUrl && <WebhookUrl url={c.webhookUrl} compact />}
+      {c.customerLink && <CustomerLink link={c.customerLink} />}
       {confirmDelete && (
         <div className="confirm" role="alertdialog" aria-label="Delete channel" data-testid="channel-delete-dialog">
           <span>
@@ -194,5 +196,14 @@ function ChannelRow({ channel: c, onChanged, onDeleted }: { channel: Channel; on
       )}
       <FormError message={error} testId="channel-error" />
     </li>
+  );
+}
+
+/** The link to put on the company's site so customers open a chat with the bot (Viber's deep link). */
+function CustomerLink({ link }: { link: string }) {
+  return (
+    <p className="muted" data-testid="channel-customer-link">
+      Link for your site: <a href={link}>{link}</a>
+    </p>
   );
 }
