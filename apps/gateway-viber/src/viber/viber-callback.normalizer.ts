@@ -1,5 +1,5 @@
 import type { InboundItem, MediaToFetch } from '@parley/channel-kit';
-import type { AttachmentKind } from '@parley/contracts';
+import type { AttachmentKind, MessageReceived } from '@parley/contracts';
 import type { ViberCallback, ViberMessage, ViberUserInfo } from './viber-callback.types';
 
 export interface ViberContext {
@@ -9,7 +9,7 @@ export interface ViberContext {
   accountId: string;
 }
 
-type Facts = Pick<InboundItem['fact'], 'channelId' | 'channelType' | 'lineId' | 'externalChatId' | 'externalUserId' | 'sentAt'>;
+type Facts = Pick<MessageReceived, 'channelId' | 'channelType' | 'lineId' | 'externalChatId' | 'externalUserId' | 'sentAt'>;
 
 function base(ctx: ViberContext, userId: string, timestamp: number): Facts {
   return {

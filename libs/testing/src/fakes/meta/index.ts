@@ -16,5 +16,5 @@ export type {
   MetaWebhookDelivery,
   MetaWebhookEntry,
   MetaWebhookRetryPolicy,
-  WriteAsCustomerInput,
+  MetaWriteAsCustomerInput,
 } from './meta-fake.types';

@@ -1,6 +1,6 @@
 import type { AccountState, MetaFakeStore } from './meta-fake.store';
 import { META_TINY_PNG } from './meta-fake.store';
-import type { CustomerAttachmentInput, MetaMessagingEvent, MetaSentMessage, WriteAsCustomerInput } from './meta-fake.types';
+import type { CustomerAttachmentInput, MetaMessagingEvent, MetaSentMessage, MetaWriteAsCustomerInput } from './meta-fake.types';
 
 /** The webhook field an event is delivered under (only subscribed fields are sent). */
 export function fieldOf(account: AccountState, event: MetaMessagingEvent, standby: boolean): string {
@@ -20,7 +20,7 @@ function attachmentJson(store: MetaFakeStore, a: CustomerAttachmentInput): Recor
 }
 
 /** A customer's message as Meta sends it (the mid is new). */
-export function customerMessageEvent(store: MetaFakeStore, account: AccountState, input: WriteAsCustomerInput, now: number): MetaMessagingEvent {
+export function customerMessageEvent(store: MetaFakeStore, account: AccountState, input: MetaWriteAsCustomerInput, now: number): MetaMessagingEvent {
   const message: Record<string, unknown> = { mid: store.newMid() };
   if (input.text !== undefined) message['text'] = input.text;
   if (input.attachments?.length) message['attachments'] = input.attachments.map((a) => attachmentJson(store, a));

@@ -9,6 +9,8 @@ import { MetaFake, PAGE_INBOX_APP_ID } from './meta-fake.server';
 class WebhookReceiver {
   readonly received: { headers: IncomingHttpHeaders; raw: string; body: { object: string; entry: Array<Record<string, unknown>> } }[] = [];
   status = 200;
+  /** Answer 500 to this many POSTs first. */
+  failFirst = 0;
   lastQuery: URLSearchParams | undefined;
   private constructor(private readonly server: Server, readonly url: string) {}
 
@@ -25,7 +27,7 @@ class WebhookReceiver {
       req.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         r.received.push({ headers: req.headers, raw, body: JSON.parse(raw) as WebhookReceiver['received'][number]['body'] });
-        res.writeHead(r.status).end('EVENT_RECEIVED');
+        res.writeHead(r.failFirst-- > 0 ? 500 : r.status).end('EVENT_RECEIVED');
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -103,12 +105,11 @@ describe('MetaFake over HTTP', () => {
     const sub = await axios.post(graph(`/${PAGE}/subscribed_apps`), null, { params: { access_token: PAGE_TOKEN, subscribed_fields: 'messages,message_echoes,message_deliveries,message_reads' } });
     expect(sub.data).toEqual({ success: true });
     expect(meta.subscribedFields(PAGE)).toEqual(['message_deliveries', 'message_echoes', 'message_reads', 'messages']);
-    hook.status = 500;
-    const first = meta.writeAsCustomer({ accountId: PAGE, userId: PSID, text: 'hello', attachments: [{ type: 'image', bytes: Buffer.from('img') }] });
-    await waitFor(() => hook.received.length >= 2, { timeoutMs: 5000 });
-    hook.status = 200;
-    const { delivery, event } = await first;
+    hook.failFirst = 2;
+    const { delivery, event } = await meta.writeAsCustomer({ accountId: PAGE, userId: PSID, text: 'hello', attachments: [{ type: 'image', bytes: Buffer.from('img') }] });
+    expect(delivery?.attempts.map((a) => a.status)).toEqual([500, 500, 200]);
     expect(delivery?.delivered).toBe(true);
+    expect(new Set(hook.received.map((r) => r.raw)).size).toBe(1);
     const last = hook.received.at(-1)!;
     expect(last.headers['x-hub-signature-256']).toBe(`sha256=${createHmac('sha256', SECRET).update(last.raw).digest('hex')}`);
     expect(last.body).toEqual({ object: 'page', entry: [{ id: PAGE, time: now, messaging: [event] }] });
@@ -122,7 +123,7 @@ describe('MetaFake over HTTP', () => {
     now += DAY - 60_000;
     const ok = await send({ recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: 'answer', metadata: 'parley:k1' } });
     expect(ok.data).toEqual({ recipient_id: PSID, message_id: expect.stringMatching(/^m_/) });
-    await waitFor(() => hook.events().some((e) => (e['message'] as Record<string, unknown> | undefined)?.['is_echo'] === true), { timeoutMs: 5000 });
+    await waitFor(() => hook.events().some((e) => (e['message'] as Record<string, unknown> | undefined)?.['is_echo'] === true), { timeoutMs: 5000, what: 'webhooks' });
     const echo = hook.events().find((e) => (e['message'] as Record<string, unknown> | undefined)?.['is_echo'] === true)!;
     expect(echo).toMatchObject({ sender: { id: PAGE }, recipient: { id: PSID }, message: { mid: ok.data['message_id'], app_id: Number(meta.appId), metadata: 'parley:k1', text: 'answer' } });
     now += 2 * 60_000;
@@ -183,7 +184,7 @@ describe('MetaFake over HTTP', () => {
     await meta.markRead({ accountId: IG, userId: IGSID });
     await meta.replyFromInbox({ accountId: IG, userId: IGSID, text: 'from the app', appId: '124024574287414' });
     await meta.react({ accountId: IG, userId: IGSID, mid: String(sent.data['message_id']) });
-    await waitFor(() => hook.events().length >= 6, { timeoutMs: 5000 });
+    await waitFor(() => hook.events().length >= 6, { timeoutMs: 5000, what: 'webhooks' });
     const events = hook.events();
     expect(events).toContainEqual(expect.objectContaining({ read: { mid: sent.data['message_id'] } }));
     expect(events).toContainEqual(expect.objectContaining({ message: expect.objectContaining({ is_echo: true, app_id: 124024574287414, text: 'from the app' }) }));

@@ -8,7 +8,7 @@ import { handleSend, sendFields } from './meta-fake.send';
 import { MetaFakeStore, type AccountState } from './meta-fake.store';
 import type {
   MetaAccountConfig, MetaApiCallRecord, MetaFakeOptions, MetaFault, MetaMessagingEvent, MetaSentMessage, MetaUserConfig,
-  MetaWebhookDelivery, MetaWebhookEntry, MetaWebhookRetryPolicy, WriteAsCustomerInput,
+  MetaWebhookDelivery, MetaWebhookEntry, MetaWebhookRetryPolicy, MetaWriteAsCustomerInput,
 } from './meta-fake.types';
 import { defaultWebhookRetryPolicy, MetaWebhookSender } from './meta-fake.webhook-sender';
 
@@ -113,7 +113,7 @@ export class MetaFake {
   // ---- the customer's side ------------------------------------------------------------------------------------
 
   /** A customer writes: the window opens, and (unless `deliver: false`) the event is posted. */
-  async writeAsCustomer(input: WriteAsCustomerInput): Promise<{ event: MetaMessagingEvent; entry: MetaWebhookEntry; delivery?: MetaWebhookDelivery }> {
+  async writeAsCustomer(input: MetaWriteAsCustomerInput): Promise<{ event: MetaMessagingEvent; entry: MetaWebhookEntry; delivery?: MetaWebhookDelivery }> {
     const account = this.store.account(input.accountId);
     this.store.user(input.userId);
     const event = customerMessageEvent(this.store, account, input, this.now());

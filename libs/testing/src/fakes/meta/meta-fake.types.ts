@@ -75,7 +75,7 @@ export interface MetaWebhookEntry {
   standby?: MetaMessagingEvent[];
 }
 
-export interface WriteAsCustomerInput {
+export interface MetaWriteAsCustomerInput {
   accountId: string;
   userId: string;
   text?: string;
