@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GatewayErrorCodes, newCorrelation, SendErrorCodes, type AttachmentRef, type ChannelView } from '@parley/contracts';
-import { metaSignature } from '@parley/testing';
+import { metaSignature, waitFor } from '@parley/testing';
 import { caught, DAY, MetaHarness } from './meta-harness';
 
 const PAGE = '104857600123';
@@ -143,5 +143,23 @@ describe('gateway-meta as gateway-facebook (real NATS, Postgres and the Meta fak
     expect(profile.displayName).toBe('Anna Ivanova');
     expect(profile.avatar).toBeDefined();
     expect(await h.bytes(profile.avatar!)).toEqual(PICTURE);
+  });
+
+  it('standby events (a bot app owns the thread) are recorded as the customer’s messages', async () => {
+    const { event, delivery } = await h.meta.writeAsCustomer({ accountId: PAGE, userId: PSID2, text: 'to the bot', standby: true });
+    expect(delivery?.delivered).toBe(true);
+    expect((await h.ofType('MessageReceived')).find((d) => d['externalMessageId'] === event.message?.['mid'])).toMatchObject({ text: 'to the bot', externalChatId: PSID2 });
+  });
+
+  it('a token Meta no longer accepts (190) fails the send with CHANNEL_AUTH_FAILED and deactivates the channel', async () => {
+    await h.meta.writeAsCustomer({ accountId: PAGE2, userId: PSID, text: 'hi agents' });
+    h.meta.failNext('/me/messages', 190);
+    expect((await caught(h.send(agentChannel.id, { externalChatId: PSID, text: 'x' }))).code).toBe(SendErrorCodes.CHANNEL_AUTH_FAILED);
+    // The health change is written after the failed send answered: wait for it.
+    await waitFor(
+      async () => (await h.requests.request(h.api.listChannels, { lineId: h.lineId }, newCorrelation())).channels.find((c) => c.id === agentChannel.id)?.health === 'deactivated',
+      { timeoutMs: 5000, what: 'the channel deactivated' },
+    );
+    expect((await caught(h.send(agentChannel.id, { externalChatId: PSID, text: 'again' }))).code).toBe(SendErrorCodes.CHANNEL_DISCONNECTED);
   });
 });
