@@ -4,9 +4,13 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# The locked versions, installed as .ci/run does: `npm ci` refuses this lockfile (it lists no macOS/Windows builds of
+# optional native packages); --no-save keeps package.json and the lockfile as committed.
+RUN npm install --no-audit --no-fund --no-save
 COPY . .
-RUN npm run build && (test ! -d apps/console || npx vite build apps/console) && npm prune --omit=dev
+# `npm run build`: SWC into dist/ and the console (Vite) into dist/apps/console. CI runs this stage's commands from
+# a clean copy of the repository (tools/ci/dockerfile-check.ts, called by .ci/run).
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

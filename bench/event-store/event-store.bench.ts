@@ -1,6 +1,6 @@
 // Event-store micro-benchmark (issue 4): append rate versus raw single-row INSERT at 1, 8 and 32 writers, and
 // projection rebuild rate. Run with `npm run bench:event-store`; how to read the output: bench/README.md.
-// Not a test: it asserts nothing, it measures and reports against the targets of architecture.md.
+// Not a test: it asserts nothing, it measures and reports against the targets in docs/architecture.md ("Targets").
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -71,6 +71,7 @@ const IVAN = 4242;
 const OLGA = 4343;
 const PAVEL = 4444;
 const STRANGER = 4545;
+const MARIA = 4646;
 const PDF = Buffer.from('%PDF-1.4\n% parley e2e\n');
 
 let build: PrivateBuild | undefined;
@@ -143,8 +144,8 @@ beforeAll(async () => {
     ports,
     natsUrl: nats.url,
     databaseUrl: db.url,
-    vkApiUrl: vk.apiUrl,
-    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn' },
+    // VK_API_URL as `npm run up` takes it from the environment: the gateway talks to the fake, no sandbox runs.
+    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VK_API_URL: vk.apiUrl },
     extraEnv: { 'outbound-dispatcher': { RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '500' } },
     readyTimeoutMs: 90_000,
     write: (line) => {
@@ -163,6 +164,7 @@ beforeAll(async () => {
   vk.addUser({ id: OLGA, firstName: 'Olga', lastName: 'Sidorova' });
   vk.addUser({ id: PAVEL, firstName: 'Pavel', lastName: 'Orlov' });
   vk.addUser({ id: STRANGER, firstName: 'Not', lastName: 'Stored' });
+  vk.addUser({ id: MARIA, firstName: 'Maria', lastName: 'Ivanova' });
 }, 180_000);
 
 afterAll(async () => {
@@ -401,6 +403,42 @@ describe('VK end to end (issue 3)', () => {
     const closed = await op1.expect<Conversation>(200, 'POST', `/api/conversations/${found.conversation.id}/close`);
     expect(closed.status).toBe('closed');
     expect(closed.assigneeId).toBeNull();
+  });
+
+  it('8b. an admin who is not a member closes a conversation answered inside VK; a supervisor works every line', async () => {
+    const adminId = (await admin.expect<Operator>(200, 'GET', '/api/me')).id;
+    const members = (await admin.expect<Line[]>(200, 'GET', '/api/lines')).find((l) => l.id === lineB.id)?.memberIds;
+    expect(members).toEqual([op1Id]);
+    await vk.replyFromCommunity({ groupId: GROUP_B, userId: MARIA, text: 'We called Maria back' });
+    const answered = await waitFor(async () => {
+      for (const c of await conversationsOf(lineB.id)) {
+        if ((await messagesOf(c.id)).some((m) => m.text === 'We called Maria back')) return c;
+      }
+      return undefined;
+    }, { what: 'the conversation answered inside VK', ...deadline });
+    expect(answered).toMatchObject({ status: 'queued', assigneeId: null });
+    const refused = await op2.post<ApiErrorBody>(`/api/conversations/${answered.id}/close`);
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'NOT_A_LINE_MEMBER']);
+    const closed = await admin.expect<Conversation>(200, 'POST', `/api/conversations/${answered.id}/close`);
+    expect(closed).toMatchObject({ status: 'closed', assigneeId: null });
+    const log = await admin.expect<LoggedEvent[]>(200, 'GET', `/api/conversations/${answered.id}/log`);
+    expect(log.find((e) => e.type === 'ConversationClosed')?.data).toMatchObject({ closedBy: { kind: 'operator', id: adminId }, actorRole: 'admin' });
+
+    // A supervisor, member of no line, takes Maria's next conversation, answers it and closes it; no configuration.
+    await admin.expect<Operator>(201, 'POST', '/api/operators', { email: 'sup@e2e.test', name: 'Supervisor', password: 'supervisor-pw', role: 'supervisor' });
+    const supervisor = await new ConsoleApiClient(system.consoleApiUrl).login('sup@e2e.test', 'supervisor-pw');
+    await vk.writeAsCustomer({ groupId: GROUP_B, userId: MARIA, text: 'Maria again' });
+    const next = await waitFor(async () => {
+      const list = await supervisor.expect<Conversation[]>(200, 'GET', `/api/conversations?lineId=${lineB.id}&status=queued`);
+      return list.find((c) => c.contactId === answered.contactId && c.id !== answered.id);
+    }, { what: 'Maria’s new conversation in the supervisor’s queue', ...deadline });
+    expect((await op2.post<ApiErrorBody>(`/api/conversations/${next.id}/accept`)).status).toBe(403);
+    await supervisor.expect<Conversation>(200, 'POST', `/api/conversations/${next.id}/accept`);
+    const answer = await reply(supervisor, next.id, { text: 'A supervisor answers' });
+    expect(answer.status).toBe(202);
+    await waitForMessage(next.id, (m) => m.id === answer.id && m.status === 'delivered', 'the supervisor’s reply delivered');
+    await supervisor.expect<Conversation>(200, 'POST', `/api/conversations/${next.id}/close`);
+    expect((await supervisor.post<ApiErrorBody>('/api/lines', { name: 'Nope', sessionRule: { mode: 'new' } })).status).toBe(403);
   });
 
   it('9. message_deny blocks replies with RECIPIENT_BLOCKED; message_allow lifts it', async () => {

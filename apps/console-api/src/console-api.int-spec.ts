@@ -355,7 +355,7 @@ describe('REST → NATS', () => {
     await answer('parley.conversation-service.accept.v1', (data) => (data['conversationId'] === other.id ? fail('ALREADY_ASSIGNED') : ok({ ...mine, status: 'assigned', assigneeId: olgaId })));
     const accepted = await http('POST', `/api/conversations/${mine.id}/accept`, olga);
     expect(accepted.status).toBe(200);
-    expect(lastCall('parley.conversation-service.accept.v1')?.data).toEqual({ conversationId: mine.id, operatorId: olgaId });
+    expect(lastCall('parley.conversation-service.accept.v1')?.data).toEqual({ conversationId: mine.id, operatorId: olgaId, actorRole: 'operator' });
     expect((await http('POST', `/api/conversations/${other.id}/accept`, olga)).status).toBe(409);
 
     const replyId = randomUUID();
@@ -372,7 +372,7 @@ describe('REST → NATS', () => {
     const replied = await http('POST', `/api/conversations/${mine.id}/replies`, olga, { id: replyId, text: 'Hello' });
     expect(replied.status).toBe(202);
     expect(replied.json).toMatchObject({ id: replyId, status: 'pending' });
-    expect(lastCall('parley.conversation-service.reply.v1')?.data).toEqual({ conversationId: mine.id, replyId, operatorId: olgaId, text: 'Hello', attachments: [] });
+    expect(lastCall('parley.conversation-service.reply.v1')?.data).toEqual({ conversationId: mine.id, replyId, operatorId: olgaId, operatorName: 'Rest', text: 'Hello', attachments: [] });
     for (const [code, status] of Object.entries(statusByCode)) {
       replyCode = code;
       expect([code, (await http('POST', `/api/conversations/${mine.id}/replies`, olga, { id: replyId, text: 'x' })).status]).toEqual([code, status]);
@@ -382,7 +382,7 @@ describe('REST → NATS', () => {
 
     await answer('parley.conversation-service.close.v1', () => ok({ ...mine, status: 'closed' }));
     expect((await http('POST', `/api/conversations/${mine.id}/close`, olga)).json).toMatchObject({ status: 'closed' });
-    expect(lastCall('parley.conversation-service.close.v1')?.data).toEqual({ conversationId: mine.id, operatorId: olgaId });
+    expect(lastCall('parley.conversation-service.close.v1')?.data).toEqual({ conversationId: mine.id, operatorId: olgaId, actorRole: 'operator' });
 
     const contact = await http('GET', `/api/contacts/${contactId}`, olga);
     expect(contact.json).toEqual({ id: contactId, displayName: 'Ivan', identities: [{ channelId: mine.channelId, channelType: 'vk', externalUserId: '5' }], conversations: [mine] });
@@ -593,7 +593,7 @@ describe('documents and static files', () => {
   it('serves the OpenAPI document listing the routes', async () => {
     const doc = (await http('GET', '/api/docs-json')).json as { paths: Record<string, unknown> };
     for (const route of [
-      '/api/auth/login', '/api/me', '/api/operators', '/api/lines', '/api/lines/{id}', '/api/lines/{id}/members', '/api/lines/{id}/channels', '/api/channel-types',
+      '/api/auth/login', '/api/me', '/api/operators', '/api/operators/{id}', '/api/lines', '/api/lines/{id}', '/api/lines/{id}/members', '/api/lines/{id}/channels', '/api/channel-types',
       '/api/channels', '/api/channels/{id}', '/api/conversations', '/api/conversations/{id}', '/api/conversations/{id}/messages',
       '/api/conversations/{id}/log', '/api/conversations/{id}/accept', '/api/conversations/{id}/replies', '/api/conversations/{id}/close',
       '/api/attachments', '/api/attachments/{id}', '/api/contacts/{id}',

@@ -404,6 +404,59 @@ describe('conversation-service over real NATS and Postgres', () => {
     expect(conversation.blocked).toBe(true);
   });
 
+  it('lets supervisors and admins act in every line, records their role, and still confines operators', async () => {
+    const channel = await line({ mode: 'new' }); // members: ann and bob; eve, the admin and the supervisor are not
+    const admin = newMessageId();
+    const supervisor = newMessageId();
+    const c = newCorrelation();
+    const conversationOf = async (user: string) => latestConversation(await contactOf(channel, user), () => true, `the conversation of ${user}`);
+    const closedEvent = async (conversationId: string) => (await log(conversationId)).find((e) => e.type === 'ConversationClosed');
+
+    // Answered inside VK before anybody wrote in Parley: a queued conversation nobody took (the Calltouch seed).
+    await publish(ExternalReplyReceivedV1, { ...fact(channel, '7007'), externalMessageId: 'vk-7007', text: 'we called you back', attachments: [] });
+    const answeredInVk = await conversationOf('7007');
+    for (const actorRole of [undefined, 'operator'] as const) {
+      const refused = await rejected(client.request(CloseConversationV1, { conversationId: answeredInVk.id, operatorId: eve, ...(actorRole ? { actorRole } : {}) }, c));
+      expect(refused.code).toBe(ConversationErrorCodes.NOT_A_LINE_MEMBER);
+    }
+    expect(await client.request(CloseConversationV1, { conversationId: answeredInVk.id, operatorId: admin, actorRole: 'admin' }, c)).toMatchObject({
+      status: 'closed',
+      assigneeId: null,
+    });
+    expect((await closedEvent(answeredInVk.id))?.data).toEqual({ conversationId: answeredInVk.id, closedBy: { kind: 'operator', id: admin }, actorRole: 'admin' });
+
+    // A supervisor closes one an operator holds, and takes a queued one of a line they do not work.
+    await customerWrites(channel, '7008', 'held by ann');
+    const held = await conversationOf('7008');
+    await client.request(AcceptConversationV1, { conversationId: held.id, operatorId: ann, actorRole: 'operator' }, c);
+    expect((await rejected(client.request(AcceptConversationV1, { conversationId: held.id, operatorId: supervisor, actorRole: 'supervisor' }, c))).code).toBe(
+      ConversationErrorCodes.ALREADY_ASSIGNED,
+    );
+    expect(await client.request(CloseConversationV1, { conversationId: held.id, operatorId: supervisor, actorRole: 'supervisor' }, c)).toMatchObject({
+      status: 'closed',
+      assigneeId: ann,
+    });
+    expect((await closedEvent(held.id))?.data).toMatchObject({ closedBy: { kind: 'operator', id: supervisor }, actorRole: 'supervisor' });
+
+    await customerWrites(channel, '7009', 'anyone?');
+    const queued = await conversationOf('7009');
+    expect((await rejected(client.request(AcceptConversationV1, { conversationId: queued.id, operatorId: eve, actorRole: 'operator' }, c))).code).toBe(
+      ConversationErrorCodes.NOT_A_LINE_MEMBER,
+    );
+    expect(await client.request(AcceptConversationV1, { conversationId: queued.id, operatorId: supervisor, actorRole: 'supervisor' }, c)).toMatchObject({
+      status: 'assigned',
+      assigneeId: supervisor,
+    });
+    const answer = { conversationId: queued.id, replyId: newMessageId(), operatorId: supervisor, text: 'A supervisor here', attachments: [] };
+    expect(await client.request(RequestReplyV1, answer, c)).toMatchObject({ author: { kind: 'operator', id: supervisor }, status: 'pending' });
+    const acceptedEvent = (await log(queued.id)).find((e) => e.type === 'ConversationAccepted');
+    expect(acceptedEvent?.data).toMatchObject({ operatorId: supervisor, actorRole: 'supervisor' });
+    // A line member still cannot close what the supervisor holds.
+    expect((await rejected(client.request(CloseConversationV1, { conversationId: queued.id, operatorId: bob }, c))).code).toBe(
+      ConversationErrorCodes.NOT_ASSIGNED_TO_YOU,
+    );
+  });
+
   it('dead-letters an invalid MessageReceived to PARLEY_DLQ', async () => {
     const bad = { id: newMessageId(), type: 'MessageReceived', version: 1, occurredAt: new Date().toISOString(), correlationId: 'x', causationId: null, data: { text: 42 } };
     await js.publish(MessageReceivedV1.subject, JSON.stringify(bad), { msgID: bad.id });

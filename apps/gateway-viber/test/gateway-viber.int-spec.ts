@@ -150,6 +150,14 @@ describe('gateway-viber (real NATS, Postgres and the Viber fake over HTTP)', () 
     expect(rows[0]?.c).not.toContain('PLAINTEXT');
   });
 
+  it('connect: a set_webhook Viber refuses undoes the connect (WEBHOOK_REGISTRATION_FAILED)', async () => {
+    viber.addBot({ authToken: 'third-bot-token-0001', id: 'pa:333', uri: 'third' });
+    viber.failNext('set_webhook', 1);
+    expect((await caught(connect('Third', { authToken: 'third-bot-token-0001' }))).code).toBe(GatewayErrorCodes.WEBHOOK_REGISTRATION_FAILED);
+    const listed = await requests.request(viberRequests.listChannels, { lineId: LINE }, newCorrelation());
+    expect(listed.channels.map((c) => c.externalId)).toEqual(['pa:5882944422452']);
+  });
+
   it('a callback without or with a wrong signature is refused (4xx) and nothing is published', async () => {
     const before = (await inbound()).length;
     const body = `{"event":"message","timestamp":${Date.now()},"message_token":5753750845017966001,"sender":{"id":"${USER}"},"message":{"type":"text","text":"forged"}}`;

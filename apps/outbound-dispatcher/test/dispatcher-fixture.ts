@@ -32,6 +32,9 @@ export interface GatewayCall {
   channelId: string;
   at: number;
   ok: boolean;
+  /** The gateway subject it came on (`parley.gateway-<type>.send.v1`). */
+  subject: string;
+  senderName?: string;
 }
 
 /**
@@ -41,13 +44,18 @@ export interface GatewayCall {
 export class FakeVkGateway {
   readonly calls: GatewayCall[] = [];
   private readonly scripts = new Map<string, ErrorBody[]>();
-  private subscription: Subscription | undefined;
+  private readonly subscriptions: Subscription[] = [];
 
   constructor(private readonly connection: MessagingConnection) {}
 
   /** Resolves once the server has the subscription (the dispatcher's requests are routed to it from then on). */
   async start(): Promise<void> {
-    this.subscription = this.connection.nc.subscribe(GatewayRequestsByType.vk.send.subject, {
+    for (const type of ['vk', 'viber'] as const) this.subscriptions.push(this.subscribe(GatewayRequestsByType[type].send.subject));
+    await this.connection.nc.flush();
+  }
+
+  private subscribe(subject: string): Subscription {
+    return this.connection.nc.subscribe(subject, {
       callback: (err, msg) => {
         if (err) return;
         const at = Date.now();
@@ -55,7 +63,15 @@ export class FakeVkGateway {
         const data = envelope.data;
         const script = this.scripts.get(data.replyId);
         const error = script?.shift();
-        this.calls.push({ replyId: data.replyId, conversationId: data.conversationId, channelId: data.channelId, at, ok: error === undefined });
+        this.calls.push({
+          replyId: data.replyId,
+          conversationId: data.conversationId,
+          channelId: data.channelId,
+          at,
+          ok: error === undefined,
+          subject: msg.subject,
+          ...(data.senderName === undefined ? {} : { senderName: data.senderName }),
+        });
         msg.respond(
           JSON.stringify(
             error === undefined
@@ -65,7 +81,6 @@ export class FakeVkGateway {
         );
       },
     });
-    await this.connection.nc.flush();
   }
 
   /** The next sends of `replyId` fail with these errors, in order. */
@@ -78,7 +93,7 @@ export class FakeVkGateway {
   }
 
   stop(): void {
-    this.subscription?.unsubscribe();
+    for (const s of this.subscriptions.splice(0)) s.unsubscribe();
   }
 }
 

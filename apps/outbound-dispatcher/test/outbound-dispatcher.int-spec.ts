@@ -37,6 +37,13 @@ describe('outbound-dispatcher (real NATS + Postgres, fake gateway-vk)', () => {
     expect(f.outcomes.dispatchedOf(reply.data.replyId)).toHaveLength(1);
   });
 
+  it('routes a Viber reply to gateway-viber, with the operator’s name as the sender name', async () => {
+    const reply = replyRequested({ conversationId: randomUUID(), channelId: randomUUID(), channelType: 'viber', externalChatId: 'u1==', operatorName: 'Olga' });
+    await publishReply(f, reply);
+    await waitFor(() => f.outcomes.dispatchedOf(reply.data.replyId).length === 1, { what: 'the Viber reply dispatched' });
+    expect(f.gateway.callsOf(reply.data.replyId)).toEqual([expect.objectContaining({ subject: 'parley.gateway-viber.send.v1', senderName: 'Olga' })]);
+  });
+
   it('ends RECIPIENT_BLOCKED at once: ReplyDispatchFailed, gateway called once', async () => {
     const reply = replyRequested({ conversationId: randomUUID(), channelId: randomUUID() });
     f.gateway.failNext(reply.data.replyId, {

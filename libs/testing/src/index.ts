@@ -7,4 +7,5 @@ export { createTestDatabase, startTestNats, testPostgresAdminUrl, type TestDatab
 export * from './fakes/vk';
 export * from './fakes/meta';
 export * from './fakes/viber';
+export * from './fakes/telegram';
 export { EventRecorder, type RecordedEvent, type EventRecorderOptions } from './event-recorder';

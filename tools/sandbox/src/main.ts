@@ -3,9 +3,10 @@ import { Sandbox } from './sandbox-server';
 
 /*
  * The messenger sandbox process (started by `npm run up` before gateway-vk): a fake VK API with a demo community on
- * PORT (default 3200) and a page at http://localhost:<port>/ to write as a VK customer.
- * Env: PORT, SANDBOX_STATE_FILE (default .parley/sandbox.json), SANDBOX_DEFAULT_WEBHOOK_BASE_URL (a hint shown on
- * the page).
+ * PORT (default 3200) and a page at http://localhost:<port>/ to write as a VK customer; on the same port a fake
+ * Telegram Bot API (TELEGRAM_API_URL = http://localhost:<port>) with a demo bot and a page at /telegram.
+ * Env: PORT, SANDBOX_STATE_FILE (default .parley/sandbox.json), SANDBOX_TELEGRAM_STATE_FILE (default beside it,
+ * sandbox-telegram.json), SANDBOX_DEFAULT_WEBHOOK_BASE_URL (a hint shown on the VK page).
  */
 
 const out = (line: string): void => {
@@ -16,7 +17,13 @@ async function main(): Promise<void> {
   const port = Number(process.env['PORT'] ?? 3200);
   const stateFile = path.resolve(process.env['SANDBOX_STATE_FILE'] ?? '.parley/sandbox.json');
   const hint = process.env['SANDBOX_DEFAULT_WEBHOOK_BASE_URL'];
-  const { sandbox, restored } = await Sandbox.start({ port, stateFile, ...(hint ? { webhookBaseHint: hint } : {}) });
+  const telegramStateFile = process.env['SANDBOX_TELEGRAM_STATE_FILE'];
+  const { sandbox, restored } = await Sandbox.start({
+    port,
+    stateFile,
+    ...(telegramStateFile ? { telegramStateFile: path.resolve(telegramStateFile) } : {}),
+    ...(hint ? { webhookBaseHint: hint } : {}),
+  });
   const c = sandbox.community;
   out(`VK sandbox on ${sandbox.url}/  (fake VK API: ${sandbox.apiUrl}; ${restored ? 'state restored from' : 'state kept in'} ${stateFile})`);
   out('Demo VK community — paste these into the console: Admin → Lines → Channels → "Connect VK community":');
@@ -25,6 +32,10 @@ async function main(): Promise<void> {
   out(`  secret key:          ${c.secret}`);
   out(`  access token:        ${c.token}`);
   out(`then paste the webhook URL Parley shows into "Callback API settings" on ${sandbox.url}/` + (c.callbackUrl ? ` (currently ${c.callbackUrl})` : ''));
+  const bot = sandbox.telegram.bot;
+  out(`Telegram sandbox on ${sandbox.url}/telegram  (fake Bot API: TELEGRAM_API_URL=${sandbox.url})`);
+  out(`Demo Telegram bot @${bot.username} — paste its token into "Connect Telegram bot" (Parley calls setWebhook itself):`);
+  out(`  bot token:           ${bot.token}`);
 
   let stopping = false;
   const stop = (): void => {

@@ -38,7 +38,7 @@ export const SANDBOX_PAGE = `<!doctype html>
 </style>
 </head>
 <body>
-<header>VK sandbox <small>a fake VK community for trying Parley — you write as a VK customer</small></header>
+<header>VK sandbox <small>a fake VK community for trying Parley — you write as a VK customer</small><a href="/telegram" style="float:right;color:#fff;font-size:13px">Telegram sandbox →</a></header>
 <main>
   <section>
     <div class="box" data-testid="community">

@@ -1,6 +1,7 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { VkFake, type VkAttachment, type VkCustomerAttachmentInput, type VkMessage } from '@parley/testing';
+import { fileList, HttpError, optionalString, proxyTo, readJson, stringField } from './sandbox-http';
 import { SANDBOX_PAGE } from './sandbox-page';
 import {
   DEMO_CUSTOMERS,
@@ -12,6 +13,7 @@ import {
   type SandboxCommunity,
   type SandboxCustomer,
 } from './sandbox-state';
+import { TelegramSandbox } from './telegram-sandbox';
 
 export interface SandboxOptions {
   port: number;
@@ -19,6 +21,8 @@ export interface SandboxOptions {
   host?: string;
   /** JSON state file; undefined keeps everything in memory. */
   stateFile?: string;
+  /** The Telegram side's state file (default: beside `stateFile`, `<name>-telegram.json`). */
+  telegramStateFile?: string;
   /** Shown as a hint on the page (the gateway's public base URL). */
   webhookBaseHint?: string;
 }
@@ -36,21 +40,11 @@ export interface SandboxMessageView {
   delivery?: DeliveryState;
 }
 
-const MAX_BODY_BYTES = 30 * 1024 * 1024;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * The messenger sandbox: a VK fake (API + Callback API sender) with one demo community, fronted on one port that
  * serves VK's API paths (`/method/*`, `/upload/*`, `/media/*`, proxied to the fake), a page where a person writes
- * as a VK customer (`/`) and the page's JSON API (`/sandbox/api/*`).
+ * as a VK customer (`/`) and the page's JSON API (`/sandbox/api/*`). The Telegram side (telegram-sandbox.ts) shares
+ * the port: the Bot API at `/bot<token>/*` and `/file/bot<token>/*`, its page at `/telegram`.
  */
 export class Sandbox {
   private readonly deliveries = new Map<number, DeliveryState>();
@@ -59,6 +53,7 @@ export class Sandbox {
 
   private constructor(
     readonly fake: VkFake,
+    readonly telegram: TelegramSandbox,
     private readonly server: Server,
     readonly url: string,
     readonly community: SandboxCommunity,
@@ -81,6 +76,8 @@ export class Sandbox {
       fake.addCommunity({ id: community.id, name: community.name, token: community.token, secret: community.secret, confirmation: community.confirmation });
       for (const customer of customers) fake.addUser(customer);
     }
+    const telegramStateFile = options.telegramStateFile ?? options.stateFile?.replace(/(\.json)?$/, '-telegram.json');
+    const { telegram } = await TelegramSandbox.start(telegramStateFile ? { stateFile: telegramStateFile } : {});
     const holder: { sandbox?: Sandbox } = {};
     const server = createServer((req, res) => {
       const sandbox = holder.sandbox;
@@ -100,7 +97,7 @@ export class Sandbox {
       server.listen(options.port, host, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const sandbox = new Sandbox(fake, server, `http://localhost:${port}`, community, customers, options);
+    const sandbox = new Sandbox(fake, telegram, server, `http://localhost:${port}`, community, customers, options);
     holder.sandbox = sandbox;
     if (options.stateFile) {
       await sandbox.save();
@@ -123,6 +120,7 @@ export class Sandbox {
       this.server.closeAllConnections();
     });
     await this.fake.stop();
+    await this.telegram.stop();
     await this.save();
   }
 
@@ -140,8 +138,9 @@ export class Sandbox {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const p = url.pathname;
+    if (this.telegram.handles(p)) return this.telegram.handle(req, res, url);
     if (p.startsWith('/method/') || p.startsWith('/upload/') || p.startsWith('/media/')) {
-      this.proxy(req, res);
+      proxyTo(this.fake.baseUrl, req, res);
       return;
     }
     if (req.method === 'GET' && (p === '/' || p === '/index.html')) {
@@ -155,20 +154,6 @@ export class Sandbox {
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-  }
-
-  /** VK's API, upload and media paths are served by the fake itself. */
-  private proxy(req: IncomingMessage, res: ServerResponse): void {
-    const target = new URL(req.url ?? '/', this.fake.baseUrl);
-    const upstream = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => {
-      // The fake dropped the connection on purpose (a `drop` fault) or is stopping: do the same.
-      req.socket.destroy();
-    });
-    req.pipe(upstream);
   }
 
   private async api(method: string, route: string, url: URL, req: IncomingMessage): Promise<unknown> {
@@ -305,55 +290,4 @@ export class Sandbox {
     }
     return { type: 'other', title: a.type };
   }
-}
-
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (chunks.length === 0) return resolve({});
-      try {
-        const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
-        resolve(value as Record<string, unknown>);
-      } catch {
-        reject(new HttpError(400, 'the body must be a JSON object'));
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
-function stringField(body: Record<string, unknown>, name: string): string {
-  const v = body[name];
-  if (typeof v !== 'string') throw new HttpError(400, `${name} must be a string`);
-  return v;
-}
-
-function optionalString(body: Record<string, unknown>, name: string): string {
-  const v = body[name];
-  return typeof v === 'string' ? v : '';
-}
-
-function fileList(body: Record<string, unknown>): Array<{ name: string; mime: string; bytes: Buffer }> {
-  const files = body['files'];
-  if (files === undefined) return [];
-  if (!Array.isArray(files)) throw new HttpError(400, 'files must be a list');
-  return files.map((f: unknown) => {
-    const file = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
-    const name = typeof file['name'] === 'string' && file['name'] !== '' ? file['name'] : 'file';
-    const mime = typeof file['mime'] === 'string' && file['mime'] !== '' ? file['mime'] : 'application/octet-stream';
-    if (typeof file['base64'] !== 'string') throw new HttpError(400, 'each file needs base64 content');
-    return { name, mime, bytes: Buffer.from(file['base64'], 'base64') };
-  });
 }

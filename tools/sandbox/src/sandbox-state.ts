@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-write';
 import type { VkDoc, VkFake, VkMessage, VkPhoto } from '@parley/testing';
 
 /** The demo community the sandbox plays, with the four fields the console's "Connect VK community" form asks for. */
@@ -71,12 +71,9 @@ export async function loadSnapshot(file: string): Promise<SandboxSnapshot | unde
   return parsed;
 }
 
-/** Writes atomically (temp file + rename), so a crash never leaves half a file. */
-export async function saveSnapshot(file: string, snapshot: SandboxSnapshot): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(snapshot), { mode: 0o600 });
-  await rename(temp, file);
+/** Writes atomically, one write at a time (see atomic-write.ts). */
+export function saveSnapshot(file: string, snapshot: SandboxSnapshot): Promise<void> {
+  return writeFileAtomic(file, JSON.stringify(snapshot));
 }
 
 /** The fake's state of the community as a snapshot. */

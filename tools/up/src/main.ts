@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { buildConsoleIfStale } from './console-build';
-import { DEFAULT_PORTS, startSystem, type RunningSystem, type SystemPorts } from './start-system';
+import { chooseMessengerApis, isUnusedSandbox } from './messenger-apis';
+import { assertPortsFree, portsFromEnv, portsToListenOn } from './port-check';
+import { DEFAULT_PORTS, startSystem, type RunningSystem } from './start-system';
 
 /*
  * `npm run up`: the whole system on one machine. NATS and Postgres (from NATS_URL / DATABASE_URL or local ones),
- * the JetStream streams, the messenger sandbox (fake VK API + customer page), then every built service as its own
+ * the JetStream streams, the messenger sandbox (fake VK API + customer page) unless every messenger API base is
+ * given (VK_API_URL, …; see messenger-apis.ts), then every built service as its own
  * process (each runs its own migrations at boot). Ctrl-C stops the services, then the local NATS and Postgres.
  * The build (`tools/build.mjs`, and the console's Vite build) runs before this, see package.json.
  */
@@ -17,26 +20,7 @@ const out = (line: string): void => {
 };
 const say = (line: string): void => out(`${'up'.padEnd(21)}| ${line}`);
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`${name} must be a TCP port, got "${raw}"`);
-  return port;
-}
-
 async function main(): Promise<void> {
-  const ports: SystemPorts = {
-    consoleApi: portFromEnv('PARLEY_CONSOLE_PORT', DEFAULT_PORTS.consoleApi),
-    gatewayVk: portFromEnv('PARLEY_GATEWAY_VK_PORT', DEFAULT_PORTS.gatewayVk),
-    conversationService: DEFAULT_PORTS.conversationService,
-    contactService: DEFAULT_PORTS.contactService,
-    routingService: DEFAULT_PORTS.routingService,
-    outboundDispatcher: DEFAULT_PORTS.outboundDispatcher,
-    sandbox: portFromEnv('PARLEY_SANDBOX_PORT', DEFAULT_PORTS.sandbox),
-    nats: portFromEnv('PARLEY_NATS_PORT', DEFAULT_PORTS.nats),
-    postgres: portFromEnv('PARLEY_POSTGRES_PORT', DEFAULT_PORTS.postgres),
-  };
   let system: RunningSystem | undefined;
   let shuttingDown = false;
   let startFailed = false;
@@ -57,6 +41,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   try {
+    const ports = portsFromEnv(env, DEFAULT_PORTS);
+    // A port in the way is reported here, naming its variable, instead of as one service's crash at boot.
+    const sandbox = !isUnusedSandbox(chooseMessengerApis(env, ports), 'sandbox');
+    await assertPortsFree(portsToListenOn(ports, { sandbox, nats: !env['NATS_URL'], postgres: !env['DATABASE_URL'] }));
     const consoleBuild = await buildConsoleIfStale(root, path.join(root, 'dist'), say);
     if (consoleBuild === 'absent') say('no apps/console: console-api serves only the API');
     system = await startSystem({
@@ -68,6 +56,9 @@ async function main(): Promise<void> {
       env,
       write: out,
       onProcessExit: (name, code, signal) => {
+        // While starting, startSystem sees the exit itself and stops what it started before it throws; exiting
+        // here would leave those processes running.
+        if (!system) return;
         say(`${name} exited (${signal ?? code}); stopping the system`);
         void shutdown(1);
       },
@@ -99,6 +90,9 @@ async function main(): Promise<void> {
   say(`Parley is up.`);
   say(`  console:        ${system.consoleApiUrl}   (API docs: ${system.consoleApiUrl}/api/docs)`);
   say(`  admin login:    ${secrets.adminEmail} / ${password}`);
+  for (const api of system.messengerApis) {
+    say(`  ${`${api.messenger} API:`.padEnd(16)}${api.url}   (${api.source === 'sandbox' ? `sandbox; set ${api.variable} to change` : `from ${api.variable}`})`);
+  }
   if (system.sandboxUrl) {
     say(`  VK sandbox:     ${system.sandboxUrl}   (write as a VK customer there)`);
     if (community) {

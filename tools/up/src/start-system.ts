@@ -6,6 +6,7 @@ import { provisionStreams, MessagingConnection, type MessagingLogger } from '@pa
 import { freePort } from '@parley/testing';
 import { startLocalInfra, type LocalInfra } from './local-infra';
 import { loadLocalSecrets, type LocalSecrets } from './local-secrets';
+import { chooseMessengerApis, describeMessengerApi, isUnusedSandbox, messengerApiEnv, type MessengerApiChoice } from './messenger-apis';
 import { ServiceProcess, type ServiceSpec } from './service-process';
 
 /** The HTTP port of every process of the system (docs/engineering/service-conventions.md). */
@@ -68,12 +69,13 @@ export interface StartSystemOptions {
   natsUrl?: string;
   /** Use this Postgres database instead of starting an embedded one. */
   databaseUrl?: string;
-  /**
-   * The VK API the gateway calls. When set, the messenger sandbox is not started (a test brings its own VK fake);
-   * otherwise the sandbox is started and the gateway talks to its fake VK API.
-   */
+  /** The VK API the gateway calls; wins over `env.VK_API_URL` (a test brings its own VK fake). */
   vkApiUrl?: string;
-  /** Variables for the secrets (PARLEY_SECRET_KEY, PARLEY_AUTH_SECRET, PARLEY_ADMIN_EMAIL/PASSWORD) and LOG_LEVEL. */
+  /**
+   * Variables for the secrets (PARLEY_SECRET_KEY, PARLEY_AUTH_SECRET, PARLEY_ADMIN_EMAIL/PASSWORD), LOG_LEVEL,
+   * PUBLIC_WEBHOOK_BASE_URL (default http://localhost:<gateway port>), and the messenger API bases (VK_API_URL, …, see messenger-apis.ts): a base that is set goes to its gateway and that
+   * messenger's sandbox is not started; unset, the gateway talks to the sandbox's fake.
+   */
   env?: NodeJS.ProcessEnv;
   /** Extra variables per process name (e.g. shorter retry delays in a test). */
   extraEnv?: Partial<Record<SystemProcessName, Record<string, string>>>;
@@ -104,6 +106,8 @@ export interface RunningSystem {
   /** Base of the webhook URLs the gateway shows (`<base>/webhooks/vk/<channelId>`). */
   webhookBaseUrl: string;
   vkApiUrl: string;
+  /** The API base each messenger's gateway was given, and whether it is its sandbox. */
+  messengerApis: MessengerApiChoice[];
   /** The sandbox page, when the sandbox runs. */
   sandboxUrl?: string;
   secrets: LocalSecrets;
@@ -136,7 +140,7 @@ interface ProcessEntry {
 interface EnvContext {
   secrets: LocalSecrets;
   ports: SystemPorts;
-  vkApiUrl: string;
+  webhookBaseUrl: string;
   stateDir: string;
   distDir: string;
 }
@@ -170,11 +174,7 @@ const processes: ProcessEntry[] = [
     entry: 'apps/gateway-vk/src/main.js',
     port: (p) => p.gatewayVk,
     readyPath: '/health/ready',
-    env: ({ secrets, ports, vkApiUrl }) => ({
-      PARLEY_SECRET_KEY: secrets.secretKey,
-      VK_API_URL: vkApiUrl,
-      PUBLIC_WEBHOOK_BASE_URL: `http://localhost:${ports.gatewayVk}`,
-    }),
+    env: ({ secrets, webhookBaseUrl }) => ({ PARLEY_SECRET_KEY: secrets.secretKey, PUBLIC_WEBHOOK_BASE_URL: webhookBaseUrl }),
   },
   {
     name: 'outbound-dispatcher',
@@ -229,6 +229,8 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   const distDir = options.distDir ?? path.join(options.root, 'dist');
   const env = options.env ?? {};
   const say = (line: string): void => options.write(`${'up'.padEnd(21)}| ${line}`);
+  const apis = chooseMessengerApis({ ...env, ...(options.vkApiUrl === undefined ? {} : { VK_API_URL: options.vkApiUrl }) }, ports);
+  for (const api of apis) say(describeMessengerApi(api));
   await mkdir(options.stateDir, { recursive: true });
 
   const infra: LocalInfra = await startLocalInfra({
@@ -252,9 +254,11 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     await provision(infra.natsUrl, say);
     say('JetStream streams provisioned');
     const secrets = await loadLocalSecrets(options.stateDir, env);
-    const withSandbox = options.vkApiUrl === undefined;
-    const vkApiUrl = options.vkApiUrl ?? `http://localhost:${ports.sandbox}/method`;
-    const ctx: EnvContext = { secrets, ports, vkApiUrl, stateDir: options.stateDir, distDir };
+    const withSandbox = !isUnusedSandbox(apis, 'sandbox');
+    const vkApiUrl = messengerApiEnv(apis, 'gateway-vk')['VK_API_URL'] ?? '';
+    // A real messenger must reach the webhooks: PUBLIC_WEBHOOK_BASE_URL (e.g. a tunnel) is passed on when set.
+    const webhookBaseUrl = env['PUBLIC_WEBHOOK_BASE_URL'] || `http://localhost:${ports.gatewayVk}`;
+    const ctx: EnvContext = { secrets, ports, webhookBaseUrl, stateDir: options.stateDir, distDir };
     const common: Record<string, string> = {
       NATS_URL: infra.natsUrl,
       DATABASE_URL: infra.databaseUrl,
@@ -265,7 +269,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     const readyChecks: Array<{ name: string; url: string; service: ServiceProcess }> = [];
     const byName = new Map<SystemProcessName, ServiceProcess>();
     for (const entry of processes) {
-      if (entry.name === 'sandbox' && !withSandbox) continue;
+      if (isUnusedSandbox(apis, entry.name)) continue;
       const file = path.join(distDir, entry.entry);
       if (!existsSync(file)) {
         say(`${entry.name} is not built (no ${path.relative(options.root, file)}); skipping it`);
@@ -276,7 +280,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       const spec: ServiceSpec = {
         name: entry.name,
         entry: file,
-        env: { ...common, PORT: String(port), ...entry.env(ctx), ...(options.extraEnv?.[entry.name] ?? {}) },
+        env: { ...common, PORT: String(port), ...entry.env(ctx), ...messengerApiEnv(apis, entry.name), ...(options.extraEnv?.[entry.name] ?? {}) },
         ...(options.nodeArgs?.[entry.name] ? { nodeArgs: options.nodeArgs[entry.name] } : {}),
       };
       const service = new ServiceProcess(spec, options.root, options.write, (name, code, signal) => {
@@ -296,8 +300,9 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       natsUrl: infra.natsUrl,
       databaseUrl: infra.databaseUrl,
       consoleApiUrl: `http://localhost:${ports.consoleApi}`,
-      webhookBaseUrl: `http://localhost:${ports.gatewayVk}`,
+      webhookBaseUrl,
       vkApiUrl,
+      messengerApis: apis,
       ...(withSandbox ? { sandboxUrl: `http://localhost:${ports.sandbox}/` } : {}),
       secrets,
       ports,

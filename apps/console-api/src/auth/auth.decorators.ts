@@ -4,9 +4,8 @@ import type { Operator, OperatorRole } from '../operators/operator.model';
 import { AuthGuard } from './auth.guard';
 import { QUERY_TOKEN_KEY, ROLES_KEY } from './auth.metadata';
 
-
 /** Requires a valid access token (Bearer header) and, when roles are given, one of those roles. */
-export function Authenticated(...roles: OperatorRole[]): MethodDecorator & ClassDecorator {
+export function Authenticated(...roles: readonly OperatorRole[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ROLES_KEY, roles),
     UseGuards(AuthGuard),

@@ -11,16 +11,17 @@ import {
 } from '@nestjs/swagger';
 import type { ChannelView } from '@parley/contracts';
 import { Authenticated } from '../auth/auth.decorators';
+import { CONFIGURE, READ_CONFIGURATION } from '../auth/role-policy';
 import { ChannelDto, ChannelTypeDto, ConnectChannelDto, ListChannelsQueryDto, UpdateChannelDto } from './channels.dto';
 import { ChannelsService } from './channels.service';
 
 @ApiTags('channels')
 @Controller('api')
-@Authenticated('admin')
 export class ChannelsController {
   constructor(@Inject(ChannelsService) private readonly channels: ChannelsService) {}
 
   @Post('lines/:id/channels')
+  @Authenticated(...CONFIGURE)
   @ApiOperation({ summary: 'Connect a messenger account to a line (credentials are checked with the messenger)' })
   @ApiCreatedResponse({ type: ChannelDto })
   @ApiConflictResponse({ description: 'CHANNEL_ALREADY_CONNECTED / CONFLICT: the account is connected already' })
@@ -30,6 +31,7 @@ export class ChannelsController {
   }
 
   @Get('channel-types')
+  @Authenticated(...READ_CONFIGURATION)
   @ApiOperation({ summary: 'Messengers an admin can connect, with their settings fields' })
   @ApiOkResponse({ type: [ChannelTypeDto] })
   types(): Array<{ type: string; settings: ReadonlyArray<object> }> {
@@ -37,6 +39,7 @@ export class ChannelsController {
   }
 
   @Get('channels')
+  @Authenticated(...READ_CONFIGURATION)
   @ApiOperation({ summary: 'Connected channels, optionally of one line' })
   @ApiOkResponse({ type: [ChannelDto] })
   list(@Query() query: ListChannelsQueryDto): Promise<ChannelView[]> {
@@ -44,6 +47,7 @@ export class ChannelsController {
   }
 
   @Patch('channels/:id')
+  @Authenticated(...CONFIGURE)
   @ApiOperation({ summary: 'Rename a channel or switch it Active/Disconnected' })
   @ApiOkResponse({ type: ChannelDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND' })
@@ -55,6 +59,7 @@ export class ChannelsController {
   }
 
   @Delete('channels/:id')
+  @Authenticated(...CONFIGURE)
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a channel and its stored credentials' })
   @ApiNoContentResponse()

@@ -21,7 +21,7 @@ export class ConversationsController {
   constructor(@Inject(ConversationsService) private readonly conversations: ConversationsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Conversations of the caller’s lines (admins: all), most recent activity first' })
+  @ApiOperation({ summary: 'Conversations of the caller’s lines (supervisors and admins: all), most recent activity first' })
   @ApiOkResponse({ type: [ConversationDto] })
   @ApiForbiddenResponse({ description: 'NOT_A_LINE_MEMBER: lineId is not one of the caller’s lines' })
   list(@CurrentOperator() operator: Operator, @Query() query: ListConversationsQueryDto): Promise<Conversation[]> {
@@ -53,7 +53,7 @@ export class ConversationsController {
 
   @Post(':id/accept')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Take a queued conversation' })
+  @ApiOperation({ summary: 'Take a queued conversation (operators: of their lines; supervisors and admins: any)' })
   @ApiOkResponse({ type: ConversationDto })
   @ApiConflictResponse({ description: 'ALREADY_ASSIGNED, CONVERSATION_CLOSED' })
   @ApiForbiddenResponse({ description: 'NOT_A_LINE_MEMBER' })
@@ -73,8 +73,9 @@ export class ConversationsController {
 
   @Post(':id/close')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Close the conversation' })
+  @ApiOperation({ summary: 'Close the conversation (operators: theirs or an untaken one of their lines; supervisors and admins: any)' })
   @ApiOkResponse({ type: ConversationDto })
+  @ApiForbiddenResponse({ description: 'NOT_A_LINE_MEMBER, NOT_ASSIGNED_TO_YOU' })
   close(@CurrentOperator() operator: Operator, @Param('id', ParseUUIDPipe) id: string): Promise<Conversation> {
     return this.conversations.close(operator, id);
   }

@@ -42,8 +42,9 @@ export function avatarUrl(contact: ContactView): string | undefined {
 }
 
 /**
- * Conversations live in conversation-service. Every read is limited to the lines the caller works (admins: all);
- * commands carry the caller as operator and conversation-service enforces its own rules.
+ * Conversations live in conversation-service. Every read is limited to the lines the caller works (supervisors and
+ * admins: all); commands carry the caller as operator, with their role, and conversation-service enforces its own
+ * rules (membership for operators, none for supervisors and admins).
  */
 @Injectable()
 export class ConversationsService {
@@ -96,12 +97,12 @@ export class ConversationsService {
   }
 
   async accept(operator: Operator, conversationId: string): Promise<Conversation> {
-    const view = await this.requests.request(AcceptConversationV1, { conversationId, operatorId: operator.id }, newCorrelation());
+    const view = await this.requests.request(AcceptConversationV1, { conversationId, operatorId: operator.id, actorRole: operator.role }, newCorrelation());
     return (await this.withContacts([view]))[0] ?? view;
   }
 
   async close(operator: Operator, conversationId: string): Promise<Conversation> {
-    const view = await this.requests.request(CloseConversationV1, { conversationId, operatorId: operator.id }, newCorrelation());
+    const view = await this.requests.request(CloseConversationV1, { conversationId, operatorId: operator.id, actorRole: operator.role }, newCorrelation());
     return (await this.withContacts([view]))[0] ?? view;
   }
 
@@ -109,7 +110,7 @@ export class ConversationsService {
     const attachments = await this.attachments.refs(reply.attachmentIds ?? []);
     return this.requests.request(
       RequestReplyV1,
-      { conversationId, replyId: reply.id, operatorId: operator.id, text: reply.text ?? '', attachments },
+      { conversationId, replyId: reply.id, operatorId: operator.id, operatorName: operator.name, text: reply.text ?? '', attachments },
       newCorrelation(),
     );
   }

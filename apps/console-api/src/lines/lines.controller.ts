@@ -3,6 +3,7 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResp
 import { CreateLineV1, newCorrelation, SetLineMembersV1, UpdateLineV1, type LineView } from '@parley/contracts';
 import { RequestClient } from '@parley/messaging';
 import { Authenticated, CurrentOperator } from '../auth/auth.decorators';
+import { CONFIGURE } from '../auth/role-policy';
 import type { Operator } from '../operators/operator.model';
 import { LineAccessService } from './line-access.service';
 import { CreateLineDto, LineDto, SetLineMembersDto, UpdateLineDto } from './lines.dto';
@@ -17,7 +18,7 @@ export class LinesController {
   ) {}
 
   @Post()
-  @Authenticated('admin')
+  @Authenticated(...CONFIGURE)
   @ApiOperation({ summary: 'Create a line (a queue of operators)' })
   @ApiCreatedResponse({ type: LineDto })
   @ApiConflictResponse({ description: 'CONFLICT: the name is taken' })
@@ -27,14 +28,14 @@ export class LinesController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({ summary: 'Lines: all for admins, the caller’s own for others' })
+  @ApiOperation({ summary: 'Lines: all for supervisors and admins, the caller’s own for operators' })
   @ApiOkResponse({ type: [LineDto] })
   list(@CurrentOperator() operator: Operator): Promise<LineView[]> {
     return this.access.visibleLines(operator);
   }
 
   @Patch(':id')
-  @Authenticated('admin')
+  @Authenticated(...CONFIGURE)
   @ApiOperation({ summary: 'Rename a line or change its session rule' })
   @ApiOkResponse({ type: LineDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND' })
@@ -47,7 +48,7 @@ export class LinesController {
   }
 
   @Put(':id/members')
-  @Authenticated('admin')
+  @Authenticated(...CONFIGURE)
   @ApiOperation({ summary: 'Replace the operators of a line' })
   @ApiOkResponse({ type: LineDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND' })

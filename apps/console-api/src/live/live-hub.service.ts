@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { actsOnAllLines } from '@parley/contracts';
 import { PARLEY_LOGGER } from '@parley/observability';
 import type { Logger as PinoLogger } from 'pino';
 import type { Operator } from '../operators/operator.model';
@@ -17,11 +18,16 @@ export interface LiveClient {
 class Subscription {
   /** Highest seq examined for this client (sent or not visible to it). */
   cursor = 0;
-  constructor(readonly client: LiveClient) {}
+  /** The operator as last loaded: a role change applies to the next row offered. */
+  operator: Operator;
+  constructor(readonly client: LiveClient) {
+    this.operator = client.operator;
+  }
 }
 
+/** Supervisors and admins see every line's events; operators those of the lines they belong to. */
 export function visibleTo(operator: Operator, row: FeedRow, members: Map<string, Set<string>>): boolean {
-  if (operator.role === 'admin') return true;
+  if (actsOnAllLines(operator.role)) return true;
   return row.lineIds.some((lineId) => members.get(lineId)?.has(operator.id) === true);
 }
 
@@ -35,6 +41,8 @@ export function visibleTo(operator: Operator, row: FeedRow, members: Map<string,
 export class LiveHub implements OnApplicationBootstrap {
   private head = 0;
   private readonly live = new Set<Subscription>();
+  /** Every attached client, replaying or live. */
+  private readonly attached = new Set<Subscription>();
   private pumping = false;
   private again = false;
 
@@ -49,6 +57,16 @@ export class LiveHub implements OnApplicationBootstrap {
 
   get connections(): number {
     return this.live.size;
+  }
+
+  /** The operator's account changed (e.g. their role): what their sockets may see follows from the next row on. */
+  operatorChanged(operator: Operator): void {
+    for (const sub of this.attached) if (sub.operator.id === operator.id) sub.operator = operator;
+  }
+
+  /** Ids of the operators with an attached socket. */
+  connectedOperatorIds(): string[] {
+    return [...new Set([...this.attached].map((sub) => sub.operator.id))];
   }
 
   /** New rows may be there. */
@@ -67,21 +85,34 @@ export class LiveHub implements OnApplicationBootstrap {
     const detach = (): void => {
       detached = true;
       this.live.delete(sub);
+      this.attached.delete(sub);
     };
+    this.attached.add(sub);
     if (since === undefined) {
       sub.cursor = this.head;
       this.live.add(sub);
       return detach;
     }
+    try {
+      await this.replay(sub, since, () => detached);
+    } catch (err: unknown) {
+      detach();
+      throw err;
+    }
+    return detach;
+  }
+
+  /** Sends the rows after `since`, then joins the live set (unless the client went away meanwhile). */
+  private async replay(sub: Subscription, since: number, detached: () => boolean): Promise<void> {
     sub.cursor = Math.max(0, Math.min(since, await this.feed.lastSeq()));
     for (;;) {
       const rows = await this.feed.after(sub.cursor, PAGE);
-      if (detached) return detach;
-      if (!this.offer(sub, rows, await this.feed.membersOf(linesOf(rows)))) return detach;
+      if (detached()) return;
+      if (!this.offer(sub, rows, await this.feed.membersOf(linesOf(rows)))) return;
       // Same tick as the check: the pump cannot run between them.
       if (rows.length < PAGE && sub.cursor >= this.head) {
         this.live.add(sub);
-        return detach;
+        return;
       }
     }
   }
@@ -95,7 +126,11 @@ export class LiveHub implements OnApplicationBootstrap {
           const rows = await this.feed.after(this.head, PAGE);
           if (rows.length === 0) break;
           const members = await this.feed.membersOf(linesOf(rows));
-          for (const sub of this.live) if (!this.offer(sub, rows, members)) this.live.delete(sub);
+          for (const sub of this.live) {
+            if (this.offer(sub, rows, members)) continue;
+            this.live.delete(sub);
+            this.attached.delete(sub);
+          }
           this.head = rows[rows.length - 1]?.seq ?? this.head;
           if (rows.length < PAGE) break;
         }
@@ -112,7 +147,7 @@ export class LiveHub implements OnApplicationBootstrap {
     for (const row of rows) {
       if (row.seq <= sub.cursor) continue;
       sub.cursor = row.seq;
-      if (visibleTo(sub.client.operator, row, members) && !sub.client.send(toFrame(row))) return false;
+      if (visibleTo(sub.operator, row, members) && !sub.client.send(toFrame(row))) return false;
     }
     return true;
   }

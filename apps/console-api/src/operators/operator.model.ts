@@ -1,5 +1,6 @@
-export const OperatorRoles = ['admin', 'supervisor', 'operator'] as const;
-export type OperatorRole = (typeof OperatorRoles)[number];
+import type { OperatorRole } from '@parley/contracts';
+
+export { OperatorRoles, type OperatorRole } from '@parley/contracts';
 
 /** An operator as the API shows it (never the password hash). */
 export interface Operator {

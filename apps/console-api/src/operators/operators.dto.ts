@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { OperatorRoles, type OperatorRole } from './operator.model';
 
 export class OperatorDto {
@@ -37,4 +37,18 @@ export class CreateOperatorDto {
   @ApiProperty({ enum: OperatorRoles })
   @IsIn(OperatorRoles)
   role!: OperatorRole;
+}
+
+export class UpdateOperatorDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(120)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: OperatorRoles })
+  @IsOptional()
+  @IsIn(OperatorRoles)
+  role?: OperatorRole;
 }

@@ -14,6 +14,9 @@ function toRecord(row: OperatorRow): OperatorRecord {
   return { id: row.id, email: row.email, name: row.name, role: row.role, passwordHash: row.password_hash };
 }
 
+/** NOTIFY channel of account changes (payload: the operator id); every replica LISTENs, for its live sockets. */
+export const OPERATORS_CHANNEL = 'console_operators';
+
 /** console.operators: I/O only. */
 @Injectable()
 export class OperatorsRepository {
@@ -37,6 +40,19 @@ export class OperatorsRepository {
   async findById(id: string): Promise<OperatorRecord | undefined> {
     const rows = (await this.db.query(`SELECT * FROM console.operators WHERE id = $1`, [id])) as OperatorRow[];
     return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Changes name and/or role and notifies OPERATORS_CHANNEL in the same statement; undefined when unknown. */
+  async update(id: string, patch: { name?: string; role?: OperatorRole }): Promise<Operator | undefined> {
+    const rows = (await this.db.query(
+      `WITH updated AS (
+         UPDATE console.operators SET name = COALESCE($2, name), role = COALESCE($3, role) WHERE id = $1 RETURNING id, email, name, role
+       )
+       SELECT id, email, name, role, pg_notify('${OPERATORS_CHANNEL}', id::text) FROM updated`,
+      [id, patch.name ?? null, patch.role ?? null],
+    )) as Array<Omit<OperatorRow, 'password_hash'>>;
+    const row = rows[0];
+    return row ? { id: row.id, email: row.email, name: row.name, role: row.role } : undefined;
   }
 
   async list(): Promise<Operator[]> {

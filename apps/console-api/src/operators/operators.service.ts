@@ -45,6 +45,19 @@ export class OperatorsService {
     return record ? publicOperator(record) : undefined;
   }
 
+  /**
+   * Renames an operator or changes their role (NOT_FOUND when unknown). An admin cannot change their own role, so
+   * there is always an admin who can undo a change.
+   */
+  async update(caller: Operator, id: string, patch: { name?: string; role?: OperatorRole }): Promise<Operator> {
+    if (patch.role !== undefined && id === caller.id && patch.role !== caller.role) {
+      throw new ParleyError('FORBIDDEN', 'you cannot change your own role; another admin can');
+    }
+    const updated = await this.repository.update(id, { ...(patch.name === undefined ? {} : { name: patch.name.trim() }), ...(patch.role ? { role: patch.role } : {}) });
+    if (!updated) throw new ParleyError('NOT_FOUND', `operator ${id} not found`);
+    return updated;
+  }
+
   list(): Promise<Operator[]> {
     return this.repository.list();
   }

@@ -113,6 +113,8 @@ export function createApiClient(options: ClientOptions) {
     listOperators: () => request<Operator[]>('GET', '/api/operators'),
     createOperator: (input: { email: string; name: string; password: string; role: Role }) =>
       request<Operator>('POST', '/api/operators', input),
+    updateOperator: (operatorId: string, input: { name?: string; role?: Role }) =>
+      request<Operator>('PATCH', `/api/operators/${id(operatorId)}`, input),
 
     listLines: () => request<Line[]>('GET', '/api/lines'),
     createLine: (input: { name: string; sessionRule: SessionRule }) => request<Line>('POST', '/api/lines', input),

@@ -7,12 +7,12 @@ import {
   type CloseConversation,
   type ConversationView,
   type Envelope,
-  type MessageAuthor,
   type MessageView,
+  type OperatorRole,
   type RequestReply,
 } from '@parley/contracts';
 import type { StoredEvent } from '@parley/event-store';
-import { decideAccept, decideClose, decideReply, type ConversationState } from '../conversation/conversation.decider';
+import { decideAccept, decideClose, decideReply, type Actor, type ConversationState } from '../conversation/conversation.decider';
 import type { ConversationEvent } from '../conversation/conversation.events';
 import { ConversationRepository } from '../conversation/conversation.repository';
 import { toNewEvent } from '../conversation/conversation-stream.mapper';
@@ -37,20 +37,17 @@ export class ConversationCommandsService {
   ) {}
 
   async accept(envelope: Envelope<AcceptConversation>): Promise<ConversationView> {
-    const { conversationId, operatorId } = envelope.data;
-    const lineId = await this.lineOf(conversationId);
-    const isLineMember = await this.isMember(lineId, operatorId);
-    await this.conversations.handle(conversationId, (state) =>
-      this.toAppend(decideAccept(state, { conversationId, operatorId, isLineMember }), envelope),
-    );
+    const { conversationId, operatorId, actorRole } = envelope.data;
+    const actor = await this.actor(conversationId, operatorId, actorRole);
+    await this.conversations.handle(conversationId, (state) => this.toAppend(decideAccept(state, { conversationId, actor }), envelope));
     return this.conversationView(conversationId);
   }
 
   async reply(envelope: Envelope<RequestReply>): Promise<MessageView> {
-    const { conversationId, replyId, operatorId, text, attachments } = envelope.data;
+    const { conversationId, replyId, operatorId, text, attachments, operatorName } = envelope.data;
     await this.conversations.handle(conversationId, (state) =>
       // The reply id is the idempotency key too: the same id can never become a second ReplyRequested.
-      this.toAppend(decideReply(state, { conversationId, replyId, operatorId, text, attachments }), envelope, `reply:${replyId}`),
+      this.toAppend(decideReply(state, { conversationId, replyId, operatorId, text, attachments, ...(operatorName === undefined ? {} : { operatorName }) }), envelope, `reply:${replyId}`),
     );
     const message = messagesOfStream(await this.conversations.readStream(conversationId)).find((m) => m.id === replyId);
     if (!message) {
@@ -60,17 +57,20 @@ export class ConversationCommandsService {
   }
 
   async close(envelope: Envelope<CloseConversation>): Promise<ConversationView> {
-    const { conversationId, operatorId } = envelope.data;
-    const closedBy: MessageAuthor = operatorId === undefined ? { kind: 'system' } : { kind: 'operator', id: operatorId };
-    const isLineMember = operatorId === undefined ? false : await this.isMember(await this.lineOf(conversationId), operatorId);
-    await this.conversations.handle(conversationId, (state) =>
-      this.toAppend(decideClose(state, { conversationId, closedBy, isLineMember }), envelope),
-    );
+    const { conversationId, operatorId, actorRole } = envelope.data;
+    const closedBy =
+      operatorId === undefined ? ({ kind: 'system' } as const) : ({ kind: 'operator', actor: await this.actor(conversationId, operatorId, actorRole) } as const);
+    await this.conversations.handle(conversationId, (state) => this.toAppend(decideClose(state, { conversationId, closedBy }), envelope));
     return this.conversationView(conversationId);
   }
 
   private toAppend(events: ConversationEvent[], envelope: Envelope, idempotencyKey?: string) {
     return events.map((e) => toNewEvent(e, causedBy(envelope), idempotencyKey));
+  }
+
+  /** The acting operator: the role console-api sent (absent = `operator`) and whether they work the line. */
+  private async actor(conversationId: string, operatorId: string, role: OperatorRole | undefined): Promise<Actor> {
+    return { operatorId, role: role ?? 'operator', isLineMember: await this.isMember(await this.lineOf(conversationId), operatorId) };
   }
 
   private async lineOf(conversationId: string): Promise<string | null> {

@@ -11,6 +11,7 @@ import {
   decideReply,
   fold,
   initialState,
+  type Actor,
   type ConversationState,
   type IncomingMessage,
   type OpenCommand,
@@ -42,10 +43,11 @@ const hello: IncomingMessage = { messageId: '0190d5c4-0000-7000-8000-0000000000d
 /** given: events so far → state */
 const given = (...events: ConversationEvent[]): ConversationState => fold(events.map((event) => ({ event, occurredAt: '2026-11-21T11:00:00.000Z' })));
 const opened = (): ConversationEvent[] => decideOpen(initialState(), open, hello);
-const accepted = (by = ids.ann): ConversationEvent[] => [
-  ...opened(),
-  ...decideAccept(given(...opened()), { conversationId: ids.conversation, operatorId: by, isLineMember: true }),
-];
+const member = (operatorId: string): Actor => ({ operatorId, role: 'operator', isLineMember: true });
+const stranger = (operatorId: string, role: Actor['role'] = 'operator'): Actor => ({ operatorId, role, isLineMember: false });
+const accept = (actor: Actor) => ({ conversationId: ids.conversation, actor });
+const closeBy = (actor: Actor) => ({ conversationId: ids.conversation, closedBy: { kind: 'operator' as const, actor } });
+const accepted = (by = ids.ann): ConversationEvent[] => [...opened(), ...decideAccept(given(...opened()), accept(member(by)))];
 const reply = (operatorId = ids.ann, text = 'hello'): Parameters<typeof decideReply>[1] => ({
   conversationId: ids.conversation, replyId: ids.reply, operatorId, text, attachments: [],
 });
@@ -71,9 +73,17 @@ describe('conversation decide/evolve', () => {
   it('lets one line member accept, idempotently, and refuses others', () => {
     const state = given(...accepted());
     expect(state).toMatchObject({ status: 'assigned', assigneeId: ids.ann });
-    expect(decideAccept(state, { conversationId: ids.conversation, operatorId: ids.ann, isLineMember: true })).toEqual([]);
-    expect(codeOf(() => decideAccept(state, { conversationId: ids.conversation, operatorId: ids.bob, isLineMember: true }))).toBe('ALREADY_ASSIGNED');
-    expect(codeOf(() => decideAccept(given(...opened()), { conversationId: ids.conversation, operatorId: ids.bob, isLineMember: false }))).toBe('NOT_A_LINE_MEMBER');
+    expect(decideAccept(state, accept(member(ids.ann)))).toEqual([]);
+    expect(codeOf(() => decideAccept(state, accept(member(ids.bob))))).toBe('ALREADY_ASSIGNED');
+    expect(codeOf(() => decideAccept(given(...opened()), accept(stranger(ids.bob))))).toBe('NOT_A_LINE_MEMBER');
+  });
+
+  it('lets a supervisor or admin accept in any line, recording the role, but never take it from someone else', () => {
+    for (const role of ['supervisor', 'admin'] as const) {
+      const [event] = decideAccept(given(...opened()), accept(stranger(ids.bob, role)));
+      expect(event).toEqual({ type: 'ConversationAccepted', data: { conversationId: ids.conversation, operatorId: ids.bob, lineId: ids.line, actorRole: role } });
+      expect(codeOf(() => decideAccept(given(...accepted()), accept(stranger(ids.bob, role))))).toBe('ALREADY_ASSIGNED');
+    }
   });
 
   it('accepts a reply only from the assignee, once per reply id', () => {
@@ -86,6 +96,13 @@ describe('conversation decide/evolve', () => {
     expect(codeOf(() => decideReply(state, reply(ids.bob)))).toBe('NOT_ASSIGNED_TO_YOU');
     expect(codeOf(() => decideReply(given(...opened()), reply()))).toBe('NOT_ASSIGNED_TO_YOU');
     expect(codeOf(() => decideReply(state, reply(ids.ann, '  ')))).toBe('EMPTY_REPLY');
+  });
+
+  it('carries the operator’s name into ReplyRequested when given (Viber shows it as the sender)', () => {
+    const [named] = decideReply(given(...accepted()), { ...reply(), operatorName: 'Ann Lee' });
+    expect(named?.data).toMatchObject({ operatorName: 'Ann Lee' });
+    const [unnamed] = decideReply(given(...accepted()), reply());
+    expect(unnamed?.data).not.toHaveProperty('operatorName');
   });
 
   it('refuses replies while the customer blocks the channel, and again after they allow it', () => {
@@ -107,19 +124,33 @@ describe('conversation decide/evolve', () => {
   });
 
   it('closes once; a queued conversation can be closed by any line member without being taken', () => {
-    const closeBy = (id: string, isLineMember = true) => ({ conversationId: ids.conversation, closedBy: { kind: 'operator' as const, id }, isLineMember });
-    const closed = decideClose(given(...opened()), closeBy(ids.bob));
-    expect(closed.map((e) => e.type)).toEqual(['ConversationClosed']);
+    const closed = decideClose(given(...opened()), closeBy(member(ids.bob)));
+    expect(closed).toEqual([
+      { type: 'ConversationClosed', data: { conversationId: ids.conversation, closedBy: { kind: 'operator', id: ids.bob }, actorRole: 'operator' } },
+    ]);
     const state = given(...opened(), ...closed);
     expect(state).toMatchObject({ status: 'closed', closedAt: '2026-11-21T11:00:00.000Z' });
-    expect(decideClose(state, closeBy(ids.bob))).toEqual([]);
-    expect(codeOf(() => decideClose(given(...accepted()), closeBy(ids.bob)))).toBe('NOT_ASSIGNED_TO_YOU');
-    expect(codeOf(() => decideClose(given(...opened()), closeBy(ids.bob, false)))).toBe('NOT_A_LINE_MEMBER');
-    expect(codeOf(() => decideReply(given(...accepted(), ...decideClose(given(...accepted()), closeBy(ids.ann))), reply()))).toBe('CONVERSATION_CLOSED');
+    expect(decideClose(state, closeBy(member(ids.bob)))).toEqual([]);
+    expect(codeOf(() => decideClose(given(...accepted()), closeBy(member(ids.bob))))).toBe('NOT_ASSIGNED_TO_YOU');
+    expect(codeOf(() => decideClose(given(...opened()), closeBy(stranger(ids.bob))))).toBe('NOT_A_LINE_MEMBER');
+    expect(codeOf(() => decideReply(given(...accepted(), ...decideClose(given(...accepted()), closeBy(member(ids.ann)))), reply()))).toBe('CONVERSATION_CLOSED');
+    expect(decideClose(given(...opened()), { conversationId: ids.conversation, closedBy: { kind: 'system' } })).toEqual([
+      { type: 'ConversationClosed', data: { conversationId: ids.conversation, closedBy: { kind: 'system' } } },
+    ]);
+  });
+
+  it('lets a supervisor or admin close in any line, queued or held by another operator, recording who and in which role', () => {
+    for (const role of ['supervisor', 'admin'] as const) {
+      for (const history of [opened(), accepted(ids.ann)]) {
+        expect(decideClose(given(...history), closeBy(stranger(ids.bob, role)))).toEqual([
+          { type: 'ConversationClosed', data: { conversationId: ids.conversation, closedBy: { kind: 'operator', id: ids.bob }, actorRole: role } },
+        ]);
+      }
+    }
   });
 
   it('reopens a closed conversation when the session rule says so, queued and unassigned', () => {
-    const history = [...accepted(), ...decideClose(given(...accepted()), { conversationId: ids.conversation, closedBy: { kind: 'operator', id: ids.ann }, isLineMember: true })];
+    const history = [...accepted(), ...decideClose(given(...accepted()), closeBy(member(ids.ann)))];
     const events = decideIncoming(given(...history), ids.conversation, hello, { outcome: 'reopen', reason: 'rule' });
     expect(events.map((e) => e.type)).toEqual(['ConversationReopened', 'MessageAppended']);
     expect(given(...history, ...events)).toMatchObject({ status: 'queued', assigneeId: null, closedAt: null });

@@ -4,6 +4,7 @@ import {
   type AttachmentRef,
   type ChannelType,
   type MessageAuthor,
+  type OperatorRole,
   type SessionDecision,
 } from '@parley/contracts';
 import type { ConversationEvent } from './conversation.events';
@@ -181,29 +182,44 @@ export function decideOpenByExternalReply(state: ConversationState, command: Ope
   return [{ type: 'ConversationOpened', data: { ...command } }, externalReply(command.conversationId, message)];
 }
 
-export function decideAccept(
-  state: ConversationState,
-  command: { conversationId: string; operatorId: string; isLineMember: boolean },
-): ConversationEvent[] {
+/**
+ * Who acts in a command, as far as the rules care: an operator is confined to the lines they belong to and to the
+ * conversations they took; `allLines` (a supervisor or admin, from the command's `actorRole`) acts in every line.
+ */
+export interface Actor {
+  operatorId: string;
+  role: OperatorRole;
+  isLineMember: boolean;
+}
+
+const actsOnAllLines = (actor: Actor): boolean => actor.role === 'admin' || actor.role === 'supervisor';
+
+export function decideAccept(state: ConversationState, command: { conversationId: string; actor: Actor }): ConversationEvent[] {
   const conversation = existing(state, command.conversationId);
-  if (!command.isLineMember) {
-    throw new ParleyError(ConversationErrorCodes.NOT_A_LINE_MEMBER, 'only operators of the line can accept its conversations');
+  const { actor } = command;
+  if (!actor.isLineMember && !actsOnAllLines(actor)) {
+    throw new ParleyError(ConversationErrorCodes.NOT_A_LINE_MEMBER, 'only operators of the line (or supervisors and admins) can accept its conversations');
   }
   if (conversation.status === 'closed') {
     throw new ParleyError(ConversationErrorCodes.CONVERSATION_CLOSED, 'the conversation is closed');
   }
-  if (conversation.assigneeId === command.operatorId) return [];
+  if (conversation.assigneeId === actor.operatorId) return [];
   if (conversation.assigneeId !== null) {
     throw new ParleyError(ConversationErrorCodes.ALREADY_ASSIGNED, 'another operator already took the conversation', {
       details: { assigneeId: conversation.assigneeId },
     });
   }
-  return [{ type: 'ConversationAccepted', data: { conversationId: command.conversationId, operatorId: command.operatorId, lineId: conversation.lineId } }];
+  return [
+    {
+      type: 'ConversationAccepted',
+      data: { conversationId: command.conversationId, operatorId: actor.operatorId, lineId: conversation.lineId, actorRole: actor.role },
+    },
+  ];
 }
 
 export function decideReply(
   state: ConversationState,
-  command: { conversationId: string; replyId: string; operatorId: string; text: string; attachments: AttachmentRef[] },
+  command: { conversationId: string; replyId: string; operatorId: string; text: string; attachments: AttachmentRef[]; operatorName?: string },
 ): ConversationEvent[] {
   const conversation = existing(state, command.conversationId);
   if (conversation.replies.has(command.replyId)) return []; // the same reply sent again: already requested
@@ -232,26 +248,36 @@ export function decideReply(
         externalChatId: conversation.externalChatId,
         text: command.text,
         attachments: command.attachments,
+        ...(command.operatorName === undefined ? {} : { operatorName: command.operatorName }),
       },
     },
   ];
 }
 
+/**
+ * Closes: the system always; an operator who is a member of the line, when the conversation is theirs or nobody's;
+ * a supervisor or admin in any line, whoever holds it. The event records who closed it and in which role.
+ */
 export function decideClose(
   state: ConversationState,
-  command: { conversationId: string; closedBy: MessageAuthor; isLineMember: boolean },
+  command: { conversationId: string; closedBy: { kind: 'system' } | { kind: 'operator'; actor: Actor } },
 ): ConversationEvent[] {
   const conversation = existing(state, command.conversationId);
   if (conversation.status === 'closed') return [];
-  if (command.closedBy.kind === 'operator') {
-    if (!command.isLineMember) {
-      throw new ParleyError(ConversationErrorCodes.NOT_A_LINE_MEMBER, 'only operators of the line can close its conversations');
+  if (command.closedBy.kind === 'system') {
+    return [{ type: 'ConversationClosed', data: { conversationId: command.conversationId, closedBy: { kind: 'system' } } }];
+  }
+  const { actor } = command.closedBy;
+  if (!actsOnAllLines(actor)) {
+    if (!actor.isLineMember) {
+      throw new ParleyError(ConversationErrorCodes.NOT_A_LINE_MEMBER, 'only operators of the line (or supervisors and admins) can close its conversations');
     }
-    if (conversation.assigneeId !== null && conversation.assigneeId !== command.closedBy.id) {
+    if (conversation.assigneeId !== null && conversation.assigneeId !== actor.operatorId) {
       throw new ParleyError(ConversationErrorCodes.NOT_ASSIGNED_TO_YOU, 'the conversation belongs to another operator');
     }
   }
-  return [{ type: 'ConversationClosed', data: { conversationId: command.conversationId, closedBy: command.closedBy } }];
+  const closedBy: MessageAuthor = { kind: 'operator', id: actor.operatorId };
+  return [{ type: 'ConversationClosed', data: { conversationId: command.conversationId, closedBy, actorRole: actor.role } }];
 }
 
 export function decideDeliveryOutcome(

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { InboundItem, MediaToFetch } from '@parley/channel-kit';
-import type { AttachmentKind, ChannelType } from '@parley/contracts';
+import { inboundEvent, type InboundItem, type MediaToFetch } from '@parley/channel-kit';
+import { ReplyReceiptReceivedV1, type AttachmentKind, type ChannelType, type ReplyReceiptReceived } from '@parley/contracts';
 import type { MetaAttachment, MetaEntry, MetaEvent, MetaMessage } from './meta-webhook.types';
 
 /** `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(raw body, app secret)>`, compared in constant time. */
@@ -86,15 +86,14 @@ export function normalizeMetaEvent(ctx: NormalizeContext, event: MetaEvent): Nor
   }
   if (event.delivery) {
     return {
-      items: (event.delivery.mids ?? []).map((mid) => ({
-        kind: 'reply-receipt' as const,
-        fact: { ...base, ...who, dedupeKey: `${acct}:delivered:${mid}`, externalMessageId: mid, status: 'delivered' as const },
-      })),
+      items: (event.delivery.mids ?? []).map((mid) =>
+        inboundEvent<ReplyReceiptReceived>(ReplyReceiptReceivedV1, { ...base, ...who, dedupeKey: `${acct}:delivered:${mid}`, externalMessageId: mid, status: 'delivered' }),
+      ),
     };
   }
   if (event.read?.mid) {
     const mid = event.read.mid;
-    return { items: [{ kind: 'reply-receipt', fact: { ...base, ...who, dedupeKey: `${acct}:seen:${mid}`, externalMessageId: mid, status: 'seen' } }] };
+    return { items: [inboundEvent<ReplyReceiptReceived>(ReplyReceiptReceivedV1, { ...base, ...who, dedupeKey: `${acct}:seen:${mid}`, externalMessageId: mid, status: 'seen' })] };
   }
   // Messenger `read{watermark}` names no message, and reactions have no Parley fact yet: verified and ignored.
   return { items: [] };

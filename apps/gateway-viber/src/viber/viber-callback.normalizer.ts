@@ -1,5 +1,5 @@
-import type { InboundItem, MediaToFetch } from '@parley/channel-kit';
-import type { AttachmentKind, MessageReceived } from '@parley/contracts';
+import { inboundEvent, type InboundItem, type MediaToFetch } from '@parley/channel-kit';
+import { ReplyReceiptReceivedV1, type AttachmentKind, type InboundFact } from '@parley/contracts';
 import type { ViberCallback, ViberMessage, ViberUserInfo } from './viber-callback.types';
 
 export interface ViberContext {
@@ -9,7 +9,7 @@ export interface ViberContext {
   accountId: string;
 }
 
-type Facts = Pick<MessageReceived, 'channelId' | 'channelType' | 'lineId' | 'externalChatId' | 'externalUserId' | 'sentAt'>;
+type Facts = Omit<InboundFact, 'dedupeKey'>;
 
 function base(ctx: ViberContext, userId: string, timestamp: number): Facts {
   return {
@@ -125,16 +125,13 @@ export function normalizeViberCallback(cb: ViberCallback, ctx: ViberContext): No
     case 'failed':
       return {
         items: [
-          {
-            kind: 'reply-receipt',
-            fact: {
-              ...base(ctx, cb.user_id, cb.timestamp),
-              dedupeKey: `viber:${ctx.accountId}:${cb.event}:${token}`,
-              externalMessageId: token,
-              status: cb.event,
-              ...(cb.event === 'failed' && cb.desc ? { reason: cb.desc.slice(0, 500) } : {}),
-            },
-          },
+          inboundEvent(ReplyReceiptReceivedV1, {
+            ...base(ctx, cb.user_id, cb.timestamp),
+            dedupeKey: `viber:${ctx.accountId}:${cb.event}:${token}`,
+            externalMessageId: token,
+            status: cb.event,
+            ...(cb.event === 'failed' && cb.desc ? { reason: cb.desc.slice(0, 500) } : {}),
+          }),
         ],
       };
     case 'conversation_started':

@@ -36,6 +36,7 @@ export class ReplyRequestedHandler {
         externalChatId: reply.externalChatId,
         text: reply.text,
         attachments: reply.attachments,
+        ...(reply.operatorName === undefined ? {} : { senderName: reply.operatorName }),
       },
       correlationId: envelope.correlationId,
       causationId: envelope.id,

@@ -9,7 +9,6 @@ import type {
   ExternalReplyReceived,
   MessageDefinition,
   MessageReceived,
-  ReplyReceiptReceived,
   SendReply,
 } from '@parley/contracts';
 import type { ChannelCapabilities } from './channel-capabilities';
@@ -116,8 +115,6 @@ export type InboundItem =
     }
   | { kind: 'customer-blocked'; fact: CustomerBlockedChannel; alsoKnownAs?: string[] }
   | { kind: 'customer-unblocked'; fact: CustomerUnblockedChannel; alsoKnownAs?: string[] }
-  /** The messenger's receipt for a message Parley sent (Viber delivered / seen / failed). */
-  | { kind: 'reply-receipt'; fact: ReplyReceiptReceived; alsoKnownAs?: string[] }
   /**
    * Any other inbound fact with its own definition in libs/contracts (an edit, a reaction, a receipt): build it
    * with `inboundEvent(definition, fact)`. With `media`, the copied files are set as the fact's `attachments`.

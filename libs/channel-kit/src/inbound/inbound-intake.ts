@@ -4,7 +4,6 @@ import {
   CustomerUnblockedChannelV1,
   ExternalReplyReceivedV1,
   MessageReceivedV1,
-  ReplyReceiptReceivedV1,
 } from '@parley/contracts';
 import type { ChannelConnection, InboundItem } from '../adapter/channel-adapter';
 import { MediaTransfer } from '../media/media-transfer';
@@ -60,9 +59,6 @@ export class InboundIntake {
         await this.inbound.publish(item.definition, data);
         return;
       }
-      case 'reply-receipt':
-        await this.inbound.publish(ReplyReceiptReceivedV1, item.fact);
-        return;
     }
   }
 }

@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { AttachmentRef } from '../common/attachment-ref';
 import { ChannelTypes, type ChannelType } from '../common/channel-type';
+import { OperatorRoles, type OperatorRole } from '../common/operator-role';
 import { defineEvent } from '../envelope/message-definition';
 
 /*
@@ -149,6 +150,11 @@ export class ConversationAccepted extends ConversationFact {
 
   @IsUUID()
   lineId!: string;
+
+  /** The accepting operator's role when the command carried it (a supervisor or admin may take any line's). */
+  @IsOptional()
+  @IsIn(OperatorRoles)
+  actorRole?: OperatorRole;
 }
 
 export const ConversationAcceptedV1 = defineEvent({
@@ -156,7 +162,7 @@ export const ConversationAcceptedV1 = defineEvent({
   version: 1,
   subject: 'parley.conversation.conversation-accepted.v1',
   data: ConversationAccepted,
-  description: 'An operator of the line took the conversation; only they answer it from now on.',
+  description: 'An operator of the line (or a supervisor or admin) took the conversation; only they answer it from now on.',
 });
 
 export class ReplyRequested extends ConversationFact {
@@ -187,6 +193,12 @@ export class ReplyRequested extends ConversationFact {
   @ValidateNested({ each: true })
   @Type(() => AttachmentRef)
   attachments!: AttachmentRef[];
+
+  /** The operator's display name, for messengers that can show it as the sender (Viber `sendAsOperator`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  operatorName?: string;
 }
 
 export const ReplyRequestedV1 = defineEvent({
@@ -243,6 +255,14 @@ export class ConversationClosed extends ConversationFact {
   @ValidateNested()
   @Type(() => MessageAuthor)
   closedBy!: MessageAuthor;
+
+  /**
+   * The closing operator's role when the command carried it: `admin` or `supervisor` records a close by someone
+   * who may act in every line (not necessarily a member, not necessarily the assignee).
+   */
+  @IsOptional()
+  @IsIn(OperatorRoles)
+  actorRole?: OperatorRole;
 }
 
 export const ConversationClosedV1 = defineEvent({

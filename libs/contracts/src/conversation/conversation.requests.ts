@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { AttachmentRef } from '../common/attachment-ref';
 import { ChannelTypes, type ChannelType } from '../common/channel-type';
+import { OperatorRoles, type OperatorRole } from '../common/operator-role';
 import { defineRequest } from '../envelope/message-definition';
 import { MessageAuthor } from './conversation-events';
 
@@ -134,12 +135,22 @@ class ConversationRef {
 export class AcceptConversation extends ConversationRef {
   @IsUUID()
   operatorId!: string;
+
+  /**
+   * The operator's role as console-api (the owner of accounts) knows it at the time of the request: `admin` and
+   * `supervisor` act in every line, member or not; absent means `operator` (members of the line only). The same
+   * field on CloseConversation. (Replies need no role: whoever took the conversation answers it, whatever their role.)
+   */
+  @IsOptional()
+  @IsIn(OperatorRoles)
+  actorRole?: OperatorRole;
 }
 
 export const AcceptConversationV1 = defineRequest({
   kind: 'command', type: 'AcceptConversation', version: 1, subject: 'parley.conversation-service.accept.v1',
   data: AcceptConversation, reply: ConversationView,
-  description: 'An operator of the line takes a queued conversation. ALREADY_ASSIGNED, NOT_A_LINE_MEMBER, CONVERSATION_CLOSED.',
+  description:
+    'An operator of the line (or a supervisor or admin, any line) takes a queued conversation. ALREADY_ASSIGNED, NOT_A_LINE_MEMBER, CONVERSATION_CLOSED.',
 });
 
 export class RequestReply extends ConversationRef {
@@ -159,12 +170,19 @@ export class RequestReply extends ConversationRef {
   @ValidateNested({ each: true })
   @Type(() => AttachmentRef)
   attachments!: AttachmentRef[];
+
+  /** The operator's display name, for messengers that can show it as the sender (Viber `sendAsOperator`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  operatorName?: string;
 }
 
 export const RequestReplyV1 = defineRequest({
   kind: 'command', type: 'RequestReply', version: 1, subject: 'parley.conversation-service.reply.v1',
   data: RequestReply, reply: MessageView,
-  description: 'The assigned operator answers. NOT_ASSIGNED_TO_YOU, CONVERSATION_CLOSED, RECIPIENT_BLOCKED, EMPTY_REPLY.',
+  description:
+    'The assigned operator answers (any role: accept first). NOT_ASSIGNED_TO_YOU, CONVERSATION_CLOSED, RECIPIENT_BLOCKED, EMPTY_REPLY.',
 });
 
 export class CloseConversation extends ConversationRef {
@@ -172,12 +190,18 @@ export class CloseConversation extends ConversationRef {
   @IsOptional()
   @IsUUID()
   operatorId?: string;
+
+  /** See AcceptConversation.actorRole; recorded on ConversationClosed. */
+  @IsOptional()
+  @IsIn(OperatorRoles)
+  actorRole?: OperatorRole;
 }
 
 export const CloseConversationV1 = defineRequest({
   kind: 'command', type: 'CloseConversation', version: 1, subject: 'parley.conversation-service.close.v1',
   data: CloseConversation, reply: ConversationView,
-  description: 'Closes a conversation (its assignee, or any line member when nobody took it).',
+  description:
+    'Closes a conversation: its assignee, any line member when nobody took it, or a supervisor or admin (any line, any assignee). NOT_A_LINE_MEMBER, NOT_ASSIGNED_TO_YOU.',
 });
 
 export class ListConversations {

@@ -1,14 +1,13 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { useApi } from '../../api/api-context';
 import { errorMessage } from '../../api/client';
-import type { Role } from '../../api/types';
+import type { Operator, Role } from '../../api/types';
+import { roleHints, roleLabels, roles } from '../../auth/roles';
 import { FormError } from '../../ui/form-error';
 import { useLoad } from '../../ui/use-load';
 
-const roles: Role[] = ['operator', 'supervisor', 'admin'];
-
 export function OperatorsPage() {
-  const { api } = useApi();
+  const { api, session } = useApi();
   const operators = useLoad(useCallback(() => api.listOperators(), [api]));
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
@@ -17,6 +16,21 @@ export function OperatorsPage() {
   const [error, setError] = useState<string | undefined>();
   const [created, setCreated] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [changing, setChanging] = useState<string | undefined>();
+  const [rowError, setRowError] = useState<string | undefined>();
+
+  async function changeRole(operator: Operator, next: Role) {
+    setChanging(operator.id);
+    setRowError(undefined);
+    try {
+      const updated = await api.updateOperator(operator.id, { role: next });
+      operators.setData((list) => (list ?? []).map((o) => (o.id === updated.id ? updated : o)));
+    } catch (err) {
+      setRowError(errorMessage(err));
+    } finally {
+      setChanging(undefined);
+    }
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -42,12 +56,16 @@ export function OperatorsPage() {
     <div className="admin-page" data-testid="operators-page">
       <header className="page-header">
         <h1>Operators</h1>
-        <p className="muted">People who answer customers. Add them to lines to let them see those conversations.</p>
+        <p className="muted">
+          People who answer customers. Operators see the lines they are added to; supervisors and administrators see
+          every line.
+        </p>
       </header>
       <div className="admin-grid">
         <section className="card">
           <h2>All operators</h2>
           <FormError message={operators.error} testId="operators-error" />
+          <FormError message={rowError} testId="operator-role-error" />
           {operators.loading && !operators.data && <p className="muted">Loading…</p>}
           {operators.data && (
             <table className="table" data-testid="operators-table">
@@ -64,7 +82,26 @@ export function OperatorsPage() {
                     <td>{o.name}</td>
                     <td>{o.email}</td>
                     <td>
-                      <span className={`badge badge-role-${o.role}`}>{o.role}</span>
+                      {o.id === session.operator.id ? (
+                        <span className={`badge badge-role-${o.role}`} title="You cannot change your own role">
+                          {roleLabels[o.role]}
+                        </span>
+                      ) : (
+                        <select
+                          value={o.role}
+                          disabled={changing === o.id}
+                          title={roleHints[o.role]}
+                          aria-label={`Role of ${o.name}`}
+                          onChange={(e) => void changeRole(o, e.target.value as Role)}
+                          data-testid="operator-row-role"
+                        >
+                          {roles.map((r) => (
+                            <option key={r} value={r}>
+                              {roleLabels[r]}
+                            </option>
+                          ))}
+                        </select>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -99,10 +136,13 @@ export function OperatorsPage() {
               <select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="operator-role">
                 {roles.map((r) => (
                   <option key={r} value={r}>
-                    {r}
+                    {roleLabels[r]}
                   </option>
                 ))}
               </select>
+              <span className="muted small" data-testid="operator-role-hint">
+                {roleHints[role]}
+              </span>
             </label>
             <FormError message={error} testId="operator-error" />
             {created && (

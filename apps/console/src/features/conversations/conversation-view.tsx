@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../../api/api-context';
 import { errorMessage } from '../../api/client';
 import type { Conversation } from '../../api/types';
+import { mayClose } from '../../auth/roles';
 import type { MessageListState } from '../../state/message-list';
 import { ChannelBadge } from '../../ui/avatar';
 import type { Workspace } from '../workspace/use-workspace';
@@ -61,7 +62,7 @@ export function ConversationView({ conversation: c, messages, workspace }: Props
               {busy === 'accept' ? 'Accepting…' : 'Accept'}
             </button>
           )}
-          {c.status !== 'closed' && (
+          {mayClose(c, session.operator) && (
             <button type="button" className="button" disabled={busy !== undefined} onClick={() => run('close')} data-testid="close-button">
               {busy === 'close' ? 'Closing…' : 'Close'}
             </button>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../api/api-context';
+import { actsOnAllLines, canConfigure, roleLabels } from '../../auth/roles';
 import { navigate, useHashRoute } from '../../routing/use-hash-route';
 import { selectBucket, type ConversationBucket } from '../../state/conversation-list';
 import { ChannelsPage } from '../admin/channels-page';
@@ -21,7 +22,7 @@ export function Shell({ onLogout }: { onLogout(): void }) {
   const workspace = useWorkspace(api, session);
   const [bucket, setBucket] = useState<ConversationBucket>('queue');
   const operator = session.operator;
-  const isAdmin = operator.role === 'admin';
+  const isAdmin = canConfigure(operator.role);
 
   const openId = route.page === 'workspace' ? route.conversationId : undefined;
   const { open } = workspace;
@@ -44,7 +45,9 @@ export function Shell({ onLogout }: { onLogout(): void }) {
           Parley
         </div>
         <nav className="nav-section" aria-label="Conversations">
-          <div className="nav-title">Inbox</div>
+          <div className="nav-title" data-testid="inbox-scope">
+            {actsOnAllLines(operator.role) ? 'Inbox · all lines' : 'Inbox · my lines'}
+          </div>
           {buckets.map(({ bucket: b, label }) => (
             <button
               key={b}
@@ -85,7 +88,7 @@ export function Shell({ onLogout }: { onLogout(): void }) {
           <div className="whoami" data-testid="current-operator">
             <strong>{operator.name}</strong>
             <span className="muted small">
-              {operator.email} · {operator.role}
+              {operator.email} · {roleLabels[operator.role]}
             </span>
           </div>
           <button type="button" className="button ghost small" onClick={onLogout} data-testid="logout-button">

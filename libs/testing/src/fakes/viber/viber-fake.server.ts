@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { defaultViberRetryPolicy, ViberCallbackSender } from './viber-fake.callback-sender';
 import { customerMessage } from './viber-fake.customer';
 import { ViberFaultInjector } from './viber-fake.faults';
+import { fetchMedia, readBody } from './viber-fake.http';
 import { toViberJson, ViberStatus, ViberStatusError } from './viber-fake.json';
 import { viberMethods } from './viber-fake.methods';
 import { ViberFakeStore, type BotState } from './viber-fake.store';
@@ -227,16 +228,6 @@ export class ViberFake {
     }
   }
 
-  private async fetchMedia(url: string): Promise<{ bytes: Buffer; mime: string } | undefined> {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-      if (res.status !== 200) return undefined;
-      return { bytes: Buffer.from(await res.arrayBuffer()), mime: (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '' };
-    } catch {
-      return undefined;
-    }
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', this.baseUrl);
@@ -290,7 +281,7 @@ export class ViberFake {
         limits: this.limits,
         checkWebhook: async (b, hookUrl) =>
           (await this.sender.deliver(hookUrl, b.config.authToken, { event: 'webhook', timestamp: Date.now(), chat_hostname: 'SN-CHAT-01_', message_token: this.store.token() }, { retry: false })).delivered,
-        fetchMedia: (mediaUrl) => this.fetchMedia(mediaUrl),
+        fetchMedia: (mediaUrl) => fetchMedia(mediaUrl),
         onSent: (b, m) => this.onSent(b, m),
       });
       result = { status: 0, status_message: 'ok', ...answer };
@@ -303,13 +294,4 @@ export class ViberFake {
     const json = toViberJson(result);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) }).end(json);
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
