@@ -6,10 +6,10 @@ import { GatewayConfig } from '@parley/channel-kit';
  * and Instagram accounts (subjects `parley.gateway-facebook.*` / `parley.gateway-instagram.*`).
  */
 export class GatewayMetaConfig extends GatewayConfig {
-  override PORT: number = 3107;
+  override PORT: number = 3108;
 
   /** Public base URL Meta reaches this service at; webhook URLs are `<base>/webhooks/<type>/<channelId>`. */
-  override PUBLIC_WEBHOOK_BASE_URL: string = 'http://localhost:3107';
+  override PUBLIC_WEBHOOK_BASE_URL: string = 'http://localhost:3108';
 
   @IsIn(['facebook', 'instagram'])
   META_CHANNEL_TYPE: 'facebook' | 'instagram' = 'facebook';
