@@ -135,7 +135,9 @@ export class MetaAdapter implements ChannelAdapter<MetaSettings, MetaSecrets> {
   }
 
   async send(connection: MetaConnection, reply: SendReply, tools: SendTools): Promise<SendOutcome> {
-    const decision = decideReplyWindow(this.now(), await this.windows.lastCustomerAt(connection.id, reply.externalChatId), connection.settings.humanAgent);
+    // HUMAN_AGENT only for a person's reply: console-api names the operator (SendReply.senderName); bots never use it.
+    const human = connection.settings.humanAgent && reply.senderName !== undefined;
+    const decision = decideReplyWindow(this.now(), await this.windows.lastCustomerAt(connection.id, reply.externalChatId), human);
     const texts = this.platform === 'page' ? splitText(reply.text, FACEBOOK_MAX_TEXT_CHARS, 'chars') : splitText(reply.text, INSTAGRAM_MAX_TEXT_BYTES, 'bytes');
     let last = '';
     for (const text of texts) last = await this.call(connection, reply, tools, decision, { message: this.message({ text }, tools) });

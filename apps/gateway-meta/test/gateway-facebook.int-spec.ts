@@ -112,10 +112,12 @@ describe('gateway-meta as gateway-facebook (real NATS, Postgres and the Meta fak
     expect(refused.retryable).toBe(false);
     expect(refused.options.details).toMatchObject({ reason: 'window-closed', closedAt: new Date(wroteAt + DAY).toISOString() });
     expect(h.meta.calls('/me/messages')).toHaveLength(calls);
-    await h.send(agentChannel.id, { externalChatId: PSID2, text: 'agent answer' });
+    // Without an operator's name (a bot's reply) no HUMAN_AGENT, even where the channel allows it.
+    expect((await caught(h.send(agentChannel.id, { externalChatId: PSID2, text: 'bot answer' }))).code).toBe(SendErrorCodes.REPLY_WINDOW_CLOSED);
+    await h.send(agentChannel.id, { externalChatId: PSID2, text: 'agent answer', senderName: 'Olga' });
     expect(h.meta.sentMessages(PSID2).at(-1)).toMatchObject({ text: 'agent answer', messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', accountId: PAGE2 });
     h.clock = wroteAt + 7 * DAY + 60_000;
-    expect((await caught(h.send(agentChannel.id, { externalChatId: PSID2, text: 'a week later' }))).options.details).toMatchObject({ closedAt: new Date(wroteAt + 7 * DAY).toISOString() });
+    expect((await caught(h.send(agentChannel.id, { externalChatId: PSID2, text: 'a week later', senderName: 'Olga' }))).options.details).toMatchObject({ closedAt: new Date(wroteAt + 7 * DAY).toISOString() });
   });
 
   it('Meta’s own refusals: 10/2018278 is REPLY_WINDOW_CLOSED (final), 551 RECIPIENT_BLOCKED, 613 RATE_LIMITED (retryable)', async () => {
