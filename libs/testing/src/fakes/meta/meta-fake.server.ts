@@ -3,14 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { GraphApiError } from './meta-fake.errors';
 import { customerMessageEvent, echoEvent, fieldOf } from './meta-fake.events';
 import { MetaFaultInjector, MetaRateLimiter } from './meta-fake.faults';
-import { readObject, subscribedApps } from './meta-fake.graph';
+import { readBody, readObject, subscribedApps } from './meta-fake.graph';
 import { handleSend, sendFields } from './meta-fake.send';
 import { MetaFakeStore, type AccountState } from './meta-fake.store';
 import type {
   MetaAccountConfig, MetaApiCallRecord, MetaFakeOptions, MetaFault, MetaMessagingEvent, MetaSentMessage, MetaUserConfig,
   MetaWebhookDelivery, MetaWebhookEntry, MetaWebhookRetryPolicy, MetaWriteAsCustomerInput,
 } from './meta-fake.types';
-import { defaultWebhookRetryPolicy, MetaWebhookSender } from './meta-fake.webhook-sender';
+import { defaultWebhookRetryPolicy, MetaWebhookSender, verifyWebhookAt } from './meta-fake.webhook-sender';
 
 /** The Page Inbox app: echoes of replies a person wrote in Meta Business Suite carry this app_id. */
 export const PAGE_INBOX_APP_ID = '263902037430900';
@@ -182,14 +182,7 @@ export class MetaFake {
   async verifyWebhook(accountId: string, verifyToken?: string): Promise<{ ok: boolean; status?: number; body: string }> {
     const account = this.store.account(accountId);
     if (!account.config.webhookUrl) throw new Error(`Meta fake: account ${accountId} has no webhook URL`);
-    const challenge = String(Math.floor(Math.random() * 2_000_000_000));
-    const url = new URL(account.config.webhookUrl);
-    url.searchParams.set('hub.mode', 'subscribe');
-    url.searchParams.set('hub.verify_token', verifyToken ?? account.config.verifyToken ?? '');
-    url.searchParams.set('hub.challenge', challenge);
-    const res = await fetch(url).catch(() => undefined);
-    const body = res ? await res.text() : '';
-    return { ok: res?.status === 200 && body === challenge, body, ...(res ? { status: res.status } : {}) };
+    return verifyWebhookAt(account.config.webhookUrl, verifyToken ?? account.config.verifyToken ?? '');
   }
 
   // ---- faults and the record ----------------------------------------------------------------------------------
@@ -296,13 +289,4 @@ export class MetaFake {
     if (method !== 'GET' || first === undefined || second !== undefined) throw new GraphApiError(100, 33);
     return readObject(this.store, account, first, (query.get('fields') ?? '').split(',').filter(Boolean), this.now());
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

@@ -56,3 +56,15 @@ export class MetaWebhookSender {
     return record;
   }
 }
+
+/** Meta's verification GET (`hub.mode=subscribe`, `hub.verify_token`, `hub.challenge`): ok when the challenge comes back. */
+export async function verifyWebhookAt(webhookUrl: string, verifyToken: string): Promise<{ ok: boolean; status?: number; body: string }> {
+  const challenge = String(Math.floor(Math.random() * 2_000_000_000));
+  const url = new URL(webhookUrl);
+  url.searchParams.set('hub.mode', 'subscribe');
+  url.searchParams.set('hub.verify_token', verifyToken);
+  url.searchParams.set('hub.challenge', challenge);
+  const res = await fetch(url).catch(() => undefined);
+  const body = res ? await res.text() : '';
+  return { ok: res?.status === 200 && body === challenge, body, ...(res ? { status: res.status } : {}) };
+}
