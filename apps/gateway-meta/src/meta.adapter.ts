@@ -53,6 +53,8 @@ export class MetaAdapter implements ChannelAdapter<MetaSettings, MetaSecrets> {
   private readonly instagramGraph: GraphApiClient | undefined;
   private readonly windows: ReplyWindowsRepository;
   private readonly now: () => Date;
+  /** Mids this process's sends returned lately: their echo may come before the kit recorded the send. */
+  private readonly recentMids = new Set<string>();
 
   constructor(options: MetaAdapterOptions) {
     this.platform = options.platform;
@@ -119,7 +121,11 @@ export class MetaAdapter implements ChannelAdapter<MetaSettings, MetaSecrets> {
       return { kind: 'reject', status: 400, reason: `not a Meta webhook: ${err instanceof Error ? err.message : 'not JSON'}`, eventType: 'unknown' };
     }
     if (body.object !== this.platform) return { kind: 'reject', status: 400, reason: `object ${body.object === 'page' || body.object === 'instagram' ? body.object : 'other'}`, eventType: 'unknown' };
-    const ctx = { type: this.type, channelId: connection.id, lineId: connection.lineId, accountId: connection.externalId, ...(connection.settings.appId ? { appId: connection.settings.appId } : {}) };
+    const ctx = {
+      type: this.type, channelId: connection.id, lineId: connection.lineId, accountId: connection.externalId,
+      ...(connection.settings.appId ? { appId: connection.settings.appId } : {}),
+      ownMid: (mid: string) => this.recentMids.has(mid),
+    };
     const items: InboundItem[] = [];
     const types = new Set<string>();
     // Entry by entry; entries of another page/account of the same app are not this channel's.
@@ -189,6 +195,8 @@ export class MetaAdapter implements ChannelAdapter<MetaSettings, MetaSecrets> {
         body = form;
       }
       const sent = await this.api(connection.secrets.accessToken).post<{ message_id: string }>('/me/messages', connection.secrets.accessToken, body);
+      this.recentMids.add(sent.message_id);
+      if (this.recentMids.size > 10_000) this.recentMids.delete(this.recentMids.values().next().value as string);
       return sent.message_id;
     } catch (err: unknown) {
       throw toSendError(err);

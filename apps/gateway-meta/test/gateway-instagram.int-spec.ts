@@ -66,6 +66,21 @@ describe('gateway-meta as gateway-instagram (real NATS, Postgres and the Meta fa
     expect((await h.ofType('ExternalReplyReceived')).map((d) => d['text'])).toEqual(['answered in the Instagram app']);
   });
 
+  it('after a restart (or on another replica) a replayed echo of Parley’s send is still recognised by its mid; the app’s reply is not published twice', async () => {
+    const before = await h.inbound();
+    const receipt = await h.send(channel.id, { externalChatId: IGSID, text: 'before the restart' });
+    await h.meta.idle();
+    const echo = h.meta.webhooks(ACCOUNT).find((d) => d.body.includes(receipt.externalMessageId) && d.body.includes('"is_echo":true'));
+    expect(echo?.delivered).toBe(true);
+    expect(echo?.body).not.toContain('app_id');
+    const inboxReply = h.meta.webhooks(ACCOUNT).find((d) => d.body.includes('answered in the Instagram app'));
+    await h.restart();
+    h.meta.setWebhookUrl(ACCOUNT, `${h.service.url}/webhooks/instagram/${channel.id}`);
+    expect((await h.meta.sendRaw(ACCOUNT, echo!.body)).delivered).toBe(true);
+    expect((await h.meta.sendRaw(ACCOUNT, inboxReply!.body)).delivered).toBe(true);
+    expect((await h.inbound()).length).toBe(before.length);
+  });
+
   it('the 24 h window applies: refused before sending after it closed (no HUMAN_AGENT on this channel)', async () => {
     const wroteAt = h.clock;
     await h.meta.writeAsCustomer({ accountId: ACCOUNT, userId: IGSID, text: 'still there?' });

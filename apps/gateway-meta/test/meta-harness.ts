@@ -26,6 +26,7 @@ export class MetaHarness {
   client!: MessagingConnection;
   requests!: RequestClient;
   store!: AttachmentStore;
+  private config!: GatewayMetaConfig;
 
   constructor(readonly type: 'facebook' | 'instagram') {}
 
@@ -53,6 +54,21 @@ export class MetaHarness {
       PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
       OUTBOX_POLL_MS: '200',
     });
+    this.config = cfg;
+    await this.startService();
+    this.client = await MessagingConnection.connect({ serviceName: 'gateway-meta-test', servers: this.nats.url, logger: quiet });
+    this.requests = new RequestClient(this.client, 15_000);
+    this.store = await AttachmentStore.open(this.client.nc);
+  }
+
+  /** A fresh gateway process on the same database and NATS (nothing kept in memory): a restart, or another replica. */
+  async restart(): Promise<void> {
+    await this.service.close();
+    await this.startService();
+  }
+
+  private async startService(): Promise<void> {
+    const cfg = this.config;
     const started = await runService({
       serviceName: `gateway-${this.type}`,
       config: cfg,
@@ -63,9 +79,6 @@ export class MetaHarness {
     });
     if (!started) throw new Error(`gateway-${this.type} did not start`);
     this.service = started;
-    this.client = await MessagingConnection.connect({ serviceName: 'gateway-meta-test', servers: this.nats.url, logger: quiet });
-    this.requests = new RequestClient(this.client, 15_000);
-    this.store = await AttachmentStore.open(this.client.nc);
   }
 
   async stop(): Promise<void> {

@@ -20,7 +20,8 @@ describe('normalizeMetaEvent', () => {
     expect(normalizeMetaEvent(ctx, fromPage({ mid: 'e2', is_echo: true, app_id: 777, metadata: 'parley:key-1', text: 'x' })).items).toEqual([expect.objectContaining({ kind: 'external-reply', echoOfSendKey: 'key-1' })]);
     const inbox = normalizeMetaEvent(ctx, fromPage({ mid: 'e3', is_echo: true, app_id: 263902037430900, text: 'from the inbox' }));
     expect(inbox.customer).toBeUndefined();
-    expect(inbox.items).toEqual([{ kind: 'external-reply', fact: expect.objectContaining({ externalChatId: 'psid', externalMessageId: 'e3', text: 'from the inbox' }), media: [] }]);
+    expect(inbox.items).toEqual([{ kind: 'external-reply', fact: expect.objectContaining({ externalChatId: 'psid', externalMessageId: 'e3', text: 'from the inbox' }), media: [], echoOfExternalId: 'e3' }]);
+    expect(normalizeMetaEvent({ ...ctx, ownMid: (mid) => mid === 'e4' }, fromPage({ mid: 'e4', is_echo: true, text: 'just sent' })).items).toEqual([]);
     expect((inbox.items[0] as { echoOfSendKey?: string }).echoOfSendKey).toBeUndefined();
   });
 

@@ -18,6 +18,8 @@ export interface NormalizeContext {
   accountId: string;
   /** The app Parley sends with: its echoes are Parley's own. */
   appId?: string;
+  /** A mid this process's sends just returned (before the kit recorded it): Parley's own echo. */
+  ownMid?: (mid: string) => boolean;
 }
 
 /** What one event becomes, plus the customer time that opens the reply window (customer messages and postbacks). */
@@ -55,13 +57,15 @@ export function normalizeMetaEvent(ctx: NormalizeContext, event: MetaEvent): Nor
     const ownApp = ctx.appId !== undefined && m.app_id !== undefined && String(m.app_id) === ctx.appId;
     const sendKey = m.metadata?.startsWith('parley:') ? m.metadata.slice('parley:'.length) : undefined;
     // Our app's echo without our metadata is still ours (another replica's send, or an older version).
-    if (ownApp && sendKey === undefined) return { items: [] };
+    if ((ownApp && sendKey === undefined) || ctx.ownMid?.(m.mid)) return { items: [] };
     const { text, media } = content(m, acct);
     return {
       items: [{
         kind: 'external-reply',
         fact: { ...base, dedupeKey: `${acct}:msg:${m.mid}`, externalChatId: customer, externalUserId: customer, externalMessageId: m.mid, text },
         media,
+        // Instagram echoes carry neither app id nor metadata: the kit matches the mid against Parley's sends.
+        echoOfExternalId: m.mid,
         ...(sendKey === undefined ? {} : { echoOfSendKey: sendKey }),
       }],
     };

@@ -122,12 +122,12 @@ export class MetaFake {
     return this.emit(account, event, input.standby === true, input.deliver);
   }
 
-  /** A person answers in the Page Inbox / Instagram app: an echo with that app's id (Page Inbox by default). */
+  /** A person answers in the Page Inbox / Instagram app: an echo with that app's id (Messenger: Page Inbox by default; Instagram: none). */
   async replyFromInbox(input: { accountId: string; userId: string; text: string; appId?: string; deliver?: boolean }) {
     const account = this.store.account(input.accountId);
     const sent: MetaSentMessage = { mid: this.store.newMid(), accountId: account.config.id, recipientId: input.userId, messagingType: 'RESPONSE', text: input.text, at: this.now() };
     account.sent.push(sent);
-    return this.emit(account, echoEvent(account, sent, input.appId ?? PAGE_INBOX_APP_ID), false, input.deliver);
+    return this.emit(account, echoEvent(account, sent, input.appId ?? (account.platform === 'page' ? PAGE_INBOX_APP_ID : undefined)), false, input.deliver);
   }
 
   async postback(input: { accountId: string; userId: string; title: string; payload: string; deliver?: boolean }) {
@@ -283,7 +283,8 @@ export class MetaFake {
       sent.viaApi = true;
       account.sent.push(sent);
       account.undelivered.set(sent.recipientId, [...(account.undelivered.get(sent.recipientId) ?? []), sent.mid]);
-      setImmediate(() => void this.emit(account, echoEvent(account, sent, account.config.appId), false).catch(() => undefined));
+      // Instagram echoes carry no app_id (⚠ the docs show none); Messenger's carry the app's id and the metadata.
+      setImmediate(() => void this.emit(account, echoEvent(account, sent, account.platform === 'page' ? account.config.appId : undefined), false).catch(() => undefined));
       return { recipient_id: sent.recipientId, message_id: sent.mid };
     }
     if (method !== 'GET' || first === undefined || second !== undefined) throw new GraphApiError(100, 33);
