@@ -291,9 +291,9 @@ describe('REST → NATS', () => {
 
     // Channel types come from ChannelTypeCatalog: the console draws its form from them; a messenger without a gateway yet is refused.
     const types = (await http('GET', '/api/channel-types', admin)).json as Array<{ type: string; settings: Array<{ key: string; kind: string }> }>;
-    expect(types.map((t) => t.type)).toEqual(['vk', 'viber', 'telegram']);
+    expect(types.map((t) => t.type)).toEqual(['vk', 'viber', 'facebook', 'instagram', 'telegram']);
     expect(types[0]?.settings.filter((f) => f.kind === 'secret').map((f) => f.key)).toEqual(['secret', 'token']);
-    expect((await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'facebook', name: 'F', settings: { pageId: '1', pageAccessToken: 'x'.repeat(20), appSecret: 'x'.repeat(20), verifyToken: 'v' } })).status).toBe(400);
+    expect((await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'webchat', name: 'W', settings: { allowedOrigins: ['https://shop.example'] } })).status).toBe(400);
     const unknownField = await http('POST', `/api/lines/${lineA}/channels`, admin, { type: 'vk', name: 'VK', settings: { ...settings, extra: 'x' } });
     expect(unknownField.status).toBe(400);
     expect(JSON.stringify(unknownField.json)).toContain('settings.extra');

@@ -50,7 +50,7 @@ export class FakeVkGateway {
 
   /** Resolves once the server has the subscription (the dispatcher's requests are routed to it from then on). */
   async start(): Promise<void> {
-    for (const type of ['vk', 'viber'] as const) this.subscriptions.push(this.subscribe(GatewayRequestsByType[type].send.subject));
+    for (const type of ['vk', 'viber', 'facebook', 'instagram'] as const) this.subscriptions.push(this.subscribe(GatewayRequestsByType[type].send.subject));
     await this.connection.nc.flush();
   }
 

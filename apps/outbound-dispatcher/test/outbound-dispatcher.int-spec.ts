@@ -44,6 +44,19 @@ describe('outbound-dispatcher (real NATS + Postgres, fake gateway-vk)', () => {
     expect(f.gateway.callsOf(reply.data.replyId)).toEqual([expect.objectContaining({ subject: 'parley.gateway-viber.send.v1', senderName: 'Olga' })]);
   });
 
+  it('routes Facebook and Instagram replies to their gateway-meta subjects; REPLY_WINDOW_CLOSED ends a reply at once', async () => {
+    const fb = replyRequested({ conversationId: randomUUID(), channelId: randomUUID(), channelType: 'facebook', externalChatId: '6100000000000001' });
+    const ig = replyRequested({ conversationId: randomUUID(), channelId: randomUUID(), channelType: 'instagram', externalChatId: '7100000000000001' });
+    f.gateway.failNext(ig.data.replyId, { code: SendErrorCodes.REPLY_WINDOW_CLOSED, message: 'the reply window closed', retryable: false, details: { closedAt: '2026-12-02T09:00:00.000Z' } });
+    await publishReply(f, fb);
+    await publishReply(f, ig);
+    await waitFor(() => f.outcomes.dispatchedOf(fb.data.replyId).length === 1, { what: 'the Facebook reply dispatched' });
+    const failed = await waitFor(() => f.outcomes.failedOf(ig.data.replyId)[0], { what: 'the Instagram reply failed' });
+    expect(f.gateway.callsOf(fb.data.replyId)).toEqual([expect.objectContaining({ subject: 'parley.gateway-facebook.send.v1' })]);
+    expect(f.gateway.callsOf(ig.data.replyId)).toEqual([expect.objectContaining({ subject: 'parley.gateway-instagram.send.v1' })]);
+    expect(failed.data).toMatchObject({ code: 'REPLY_WINDOW_CLOSED', attempts: 1 });
+  });
+
   it('ends RECIPIENT_BLOCKED at once: ReplyDispatchFailed, gateway called once', async () => {
     const reply = replyRequested({ conversationId: randomUUID(), channelId: randomUUID() });
     f.gateway.failNext(reply.data.replyId, {

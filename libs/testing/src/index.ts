@@ -5,6 +5,7 @@ export { NatsServer, natsServerBinary, type NatsServerOptions } from './nats-ser
 export { EmbeddedPostgres, createDatabase, dropDatabase, withDatabase, type EmbeddedPostgresOptions } from './postgres';
 export { createTestDatabase, startTestNats, testPostgresAdminUrl, type TestDatabase } from './test-env';
 export * from './fakes/vk';
+export * from './fakes/meta';
 export * from './fakes/viber';
 export * from './fakes/telegram';
 export { EventRecorder, type RecordedEvent, type EventRecorderOptions } from './event-recorder';

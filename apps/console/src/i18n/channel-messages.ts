@@ -78,6 +78,40 @@ const en: { common: CommonChannelMessages; types: Readonly<Record<string, Channe
       externalIdLabel: 'bot',
       fields: { authToken: { label: 'Auth token' }, sendAsOperator: { label: 'Show the operator’s name as the sender' } },
     },
+    facebook: {
+      name: 'Facebook Messenger',
+      connectTitle: 'Connect Facebook page',
+      help:
+        'In your Meta app (developers.facebook.com): add Messenger, generate a Page access token, copy the App Secret (App settings → Basic) and choose a verify token. Parley checks the token and subscribes the page to the webhook fields itself.',
+      defaultName: 'Facebook page {pageId}',
+      webhookHint: 'Paste this address as the Callback URL in your Meta app (Messenger → Webhooks) with the same verify token.',
+      externalIdLabel: 'page',
+      fields: {
+        pageId: { label: 'Page id' },
+        pageAccessToken: { label: 'Page access token', placeholder: 'EAA…' },
+        appSecret: { label: 'App Secret' },
+        verifyToken: { label: 'Verify token' },
+        humanAgent: { label: 'The app has the Human Agent permission (answer up to 7 days)' },
+        language: { label: 'Language of the channel', placeholder: 'e.g. en' },
+      },
+    },
+    instagram: {
+      name: 'Instagram',
+      connectTitle: 'Connect Instagram professional account',
+      help:
+        'In your Meta app: add Instagram messaging, generate an access token for the account (Instagram Login or the linked Facebook page), copy the App Secret and choose a verify token.',
+      defaultName: 'Instagram {accountId}',
+      webhookHint: 'Paste this address as the Callback URL of the Instagram webhooks in your Meta app with the same verify token.',
+      externalIdLabel: 'account',
+      fields: {
+        accountId: { label: 'Instagram account id' },
+        accessToken: { label: 'Access token', placeholder: 'IGAA… or EAA…' },
+        appSecret: { label: 'App Secret' },
+        verifyToken: { label: 'Verify token' },
+        humanAgent: { label: 'The app has the Human Agent permission (answer up to 7 days)' },
+        language: { label: 'Language of the channel', placeholder: 'e.g. en' },
+      },
+    },
   },
 };
 
@@ -124,6 +158,40 @@ const ru: { common: CommonChannelMessages; types: Readonly<Record<string, Channe
       webhookHint: '',
       externalIdLabel: 'бот',
       fields: { authToken: { label: 'Токен бота' }, sendAsOperator: { label: 'Показывать имя оператора как отправителя' } },
+    },
+    facebook: {
+      name: 'Facebook Messenger',
+      connectTitle: 'Подключить страницу Facebook',
+      help:
+        'В приложении Meta (developers.facebook.com): добавьте Messenger, создайте маркер доступа страницы, скопируйте секрет приложения (Настройки → Основное) и придумайте маркер подтверждения. Parley проверит маркер и сам подпишет страницу на нужные поля вебхука.',
+      defaultName: 'Страница Facebook {pageId}',
+      webhookHint: 'Вставьте этот адрес как URL обратного вызова в приложении Meta (Messenger → Webhooks) с тем же маркером подтверждения.',
+      externalIdLabel: 'страница',
+      fields: {
+        pageId: { label: 'ID страницы' },
+        pageAccessToken: { label: 'Маркер доступа страницы', placeholder: 'EAA…' },
+        appSecret: { label: 'Секрет приложения' },
+        verifyToken: { label: 'Маркер подтверждения' },
+        humanAgent: { label: 'У приложения есть разрешение Human Agent (ответ до 7 дней)' },
+        language: { label: 'Язык канала', placeholder: 'например, ru' },
+      },
+    },
+    instagram: {
+      name: 'Instagram',
+      connectTitle: 'Подключить профессиональный аккаунт Instagram',
+      help:
+        'В приложении Meta: добавьте сообщения Instagram, создайте маркер доступа аккаунта (вход через Instagram или связанную страницу Facebook), скопируйте секрет приложения и придумайте маркер подтверждения.',
+      defaultName: 'Instagram {accountId}',
+      webhookHint: 'Вставьте этот адрес как URL обратного вызова вебхуков Instagram в приложении Meta с тем же маркером подтверждения.',
+      externalIdLabel: 'аккаунт',
+      fields: {
+        accountId: { label: 'ID аккаунта Instagram' },
+        accessToken: { label: 'Маркер доступа', placeholder: 'IGAA… или EAA…' },
+        appSecret: { label: 'Секрет приложения' },
+        verifyToken: { label: 'Маркер подтверждения' },
+        humanAgent: { label: 'У приложения есть разрешение Human Agent (ответ до 7 дней)' },
+        language: { label: 'Язык канала', placeholder: 'например, ru' },
+      },
     },
   },
 };

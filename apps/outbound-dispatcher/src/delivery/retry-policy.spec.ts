@@ -6,7 +6,7 @@ const decide = (f: SendFailure, attempts = 1, now = 0, random = 0) =>
   decideAfterFailure({ policy, failure: f, attempts, recordedAt: 0, now, random });
 
 describe('retry policy', () => {
-  it.each(['RECIPIENT_BLOCKED', 'MESSAGE_TOO_LONG', 'CHANNEL_DISCONNECTED', 'CHANNEL_AUTH_FAILED', 'MESSENGER_REJECTED', 'CONTRACT_VIOLATION'])(
+  it.each(['RECIPIENT_BLOCKED', 'MESSAGE_TOO_LONG', 'CHANNEL_DISCONNECTED', 'CHANNEL_AUTH_FAILED', 'MESSENGER_REJECTED', 'REPLY_WINDOW_CLOSED', 'CONTRACT_VIOLATION'])(
     'ends %s at once, whatever the callee says',
     (code) => {
       expect(decide(failure(code, { retryable: true }))).toEqual({ kind: 'fail', code, reason: code.toLowerCase() });

@@ -45,6 +45,7 @@ const PERMANENT = new Set<string>([
   SendErrorCodes.CHANNEL_DISCONNECTED,
   SendErrorCodes.CHANNEL_AUTH_FAILED,
   SendErrorCodes.MESSENGER_REJECTED,
+  SendErrorCodes.REPLY_WINDOW_CLOSED,
   CommonErrorCodes.CONTRACT_VIOLATION,
   CommonErrorCodes.NOT_FOUND,
   CommonErrorCodes.FORBIDDEN,

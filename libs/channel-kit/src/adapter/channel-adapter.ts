@@ -112,6 +112,11 @@ export type InboundItem =
       alsoKnownAs?: string[];
       /** The send key (see `sendKey`) this message would carry if it were the echo of Parley's own send: then it is dropped. */
       echoOfSendKey?: string;
+      /**
+       * The messenger's id of this message, for echoes that carry no send key (Instagram): when a send of this
+       * account returned it (`SendOutcome.externalMessageId`), it is Parley's own echo and is dropped.
+       */
+      echoOfExternalId?: string;
     }
   | { kind: 'customer-blocked'; fact: CustomerBlockedChannel; alsoKnownAs?: string[] }
   | { kind: 'customer-unblocked'; fact: CustomerUnblockedChannel; alsoKnownAs?: string[] }

@@ -49,6 +49,8 @@ export function channelKitTablesSql(schema: string): string[] {
       created_at           timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT sent_messages_pkey PRIMARY KEY (account_id, send_key)
     )`,
+    // Echoes without a send key (Instagram) are recognised by the message id the send returned.
+    `CREATE INDEX IF NOT EXISTS sent_messages_external_id_idx ON ${schema}.sent_messages (account_id, external_message_id)`,
     `CREATE TABLE IF NOT EXISTS ${schema}.rate_windows (
       key    text PRIMARY KEY,
       slots  bigint[] NOT NULL DEFAULT '{}'

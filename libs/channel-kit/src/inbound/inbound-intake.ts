@@ -27,7 +27,14 @@ export class InboundIntake {
 
   async ingest(connection: ChannelConnection<object, object>, item: InboundItem): Promise<IntakeOutcome> {
     const keys = [item.fact.dedupeKey, ...(item.alsoKnownAs ?? [])];
-    const echo = item.kind === 'external-reply' && item.echoOfSendKey !== undefined ? { accountId: connection.externalId, sendKey: item.echoOfSendKey } : undefined;
+    const echo =
+      item.kind === 'external-reply' && (item.echoOfSendKey !== undefined || item.echoOfExternalId !== undefined)
+        ? {
+            accountId: connection.externalId,
+            ...(item.echoOfSendKey === undefined ? {} : { sendKey: item.echoOfSendKey }),
+            ...(item.echoOfExternalId === undefined ? {} : { externalMessageId: item.echoOfExternalId }),
+          }
+        : undefined;
     const seen = await this.received.seen(keys, echo);
     if (seen.ownEcho) return 'own-echo';
     if (seen.known.size > 0) {

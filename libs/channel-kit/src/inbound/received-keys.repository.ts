@@ -24,16 +24,17 @@ export class ReceivedKeysRepository {
   }
 
   /**
-   * One round trip: the subset of `keys` recorded, and (with `echo`) whether that send key is one of Parley's own
-   * sends of the account — the webhook's only query before its publish.
+   * One round trip: the subset of `keys` recorded, and (with `echo`) whether that send key, or that messenger
+   * message id, is one of Parley's own sends of the account — the webhook's only query before its publish.
    */
-  async seen(keys: readonly string[], echo?: { accountId: string; sendKey: string }): Promise<SeenKeys> {
+  async seen(keys: readonly string[], echo?: { accountId: string; sendKey?: string; externalMessageId?: string }): Promise<SeenKeys> {
     if (keys.length === 0 && !echo) return { known: new Set(), ownEcho: false };
     const rows = (await (echo
       ? this.dataSource.query(
           `SELECT key FROM ${this.keys} WHERE key = ANY($1::text[])
-           UNION ALL SELECT NULL FROM ${this.sent} WHERE account_id = $2 AND send_key = $3`,
-          [keys, echo.accountId, echo.sendKey],
+           UNION ALL (SELECT NULL FROM ${this.sent} WHERE account_id = $2 AND send_key = $3
+                      UNION ALL SELECT NULL FROM ${this.sent} WHERE account_id = $2 AND external_message_id = $4 LIMIT 1)`,
+          [keys, echo.accountId, echo.sendKey ?? null, echo.externalMessageId ?? null],
         )
       : this.dataSource.query(`SELECT key FROM ${this.keys} WHERE key = ANY($1::text[])`, [keys]))) as Array<{ key: string | null }>;
     const known = new Set<string>();

@@ -24,7 +24,9 @@ describe('ChannelTypeCatalog / checkChannelSettings', () => {
 
   it('marks only types with a gateway as connectable, and secret fields as such', () => {
     const connectable = Object.values(ChannelTypeCatalog).filter((t) => t.connectable).map((t) => t.type);
-    expect(connectable).toEqual(['vk', 'telegram', 'viber']);
+    expect(connectable).toEqual(['vk', 'telegram', 'viber', 'facebook', 'instagram']);
+    expect(ChannelTypeCatalog.facebook.settings.filter((f) => f.kind === 'secret').map((f) => f.key)).toEqual(['pageAccessToken', 'appSecret', 'verifyToken']);
+    expect(ChannelTypeCatalog.instagram.settings.filter((f) => f.kind === 'secret').map((f) => f.key)).toEqual(['accessToken', 'appSecret', 'verifyToken']);
     expect(ChannelTypeCatalog.vk.settings.filter((f) => f.kind === 'secret').map((f) => f.key)).toEqual(['secret', 'token']);
   });
 });

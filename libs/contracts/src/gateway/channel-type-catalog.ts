@@ -58,22 +58,28 @@ export const ChannelTypeCatalog: Readonly<Record<ChannelType, ChannelTypeSpec>> 
   },
   facebook: {
     type: 'facebook',
-    connectable: false,
+    connectable: true,
     settings: [
       { key: 'pageId', kind: 'text', required: true, pattern: '^[0-9]{1,32}$', numeric: true },
       { key: 'pageAccessToken', kind: 'secret', required: true, minLength: 8, maxLength: 1024 },
       { key: 'appSecret', kind: 'secret', required: true, minLength: 8, maxLength: 256 },
       { key: 'verifyToken', kind: 'secret', required: true, minLength: 1, maxLength: 256 },
+      /** The app has Meta's HUMAN_AGENT permission: operators may answer up to 7 days after the customer's last message. */
+      { key: 'humanAgent', kind: 'boolean', required: false },
+      /** The channel's language (quick-reply templates in the customer's language). */
+      { key: 'language', kind: 'text', required: false, pattern: '^[a-z]{2,3}(-[A-Za-z]{2,4})?$' },
     ],
   },
   instagram: {
     type: 'instagram',
-    connectable: false,
+    connectable: true,
     settings: [
       { key: 'accountId', kind: 'text', required: true, pattern: '^[0-9]{1,32}$', numeric: true },
       { key: 'accessToken', kind: 'secret', required: true, minLength: 8, maxLength: 1024 },
       { key: 'appSecret', kind: 'secret', required: true, minLength: 8, maxLength: 256 },
       { key: 'verifyToken', kind: 'secret', required: true, minLength: 1, maxLength: 256 },
+      { key: 'humanAgent', kind: 'boolean', required: false },
+      { key: 'language', kind: 'text', required: false, pattern: '^[a-z]{2,3}(-[A-Za-z]{2,4})?$' },
     ],
   },
   webchat: {

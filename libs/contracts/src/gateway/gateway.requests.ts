@@ -79,6 +79,12 @@ export const SendErrorCodes = {
   MESSENGER_UNAVAILABLE: 'MESSENGER_UNAVAILABLE',
   /** Any other refusal by the messenger: permanent, with its own code in `details`. */
   MESSENGER_REJECTED: 'MESSENGER_REJECTED',
+  /**
+   * The messenger's reply window is closed (Meta: 24 h after the customer's last message, 7 days with HUMAN_AGENT):
+   * permanent. `details.closedAt` (ISO-8601, when known) and `details.reason` (`window-closed` when the gateway
+   * refused before sending, `meta-refused` when Meta answered 10/2018278).
+   */
+  REPLY_WINDOW_CLOSED: 'REPLY_WINDOW_CLOSED',
 } as const;
 
 export class FetchProfile {
