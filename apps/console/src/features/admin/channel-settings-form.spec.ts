@@ -29,7 +29,8 @@ describe('channel connect form helpers', () => {
     expect(fieldMessages('vk', 'groupId', 'ru').label).toBe('ID сообщества');
     expect(fieldMessages('vk', 'groupId', 'en').label).toBe('Community id');
     expect(fieldMessages('viber', 'authToken', 'ru').label).toBe('Токен бота');
-    expect(fieldMessages('facebook', 'pageAccessToken', 'ru').label).toBe('Page access token');
+    expect(fieldMessages('facebook', 'pageAccessToken', 'ru').label).toBe('Маркер доступа страницы');
+    expect(fieldMessages('vk', 'someNewField', 'ru').label).toBe('Some new field'); // no catalogue entry: from the key
     expect(channelTypeMessages('viber', 'en').name).toBe('Viber');
     expect(fillTemplate(channelTypeMessages('vk', 'en').defaultName, { groupId: '42' })).toBe('VK community 42');
   });
