@@ -147,7 +147,7 @@ beforeAll(async () => {
     natsUrl: nats.url,
     databaseUrl: db.url,
     // VK_API_URL as `npm run up` takes it from the environment: the gateway talks to the fake, no sandbox runs.
-    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VK_API_URL: vk.apiUrl, TELEGRAM_API_URL: TELEGRAM_UNUSED },
+    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VK_API_URL: vk.apiUrl, TELEGRAM_API_URL: TELEGRAM_UNUSED, VIBER_API_URL: TELEGRAM_UNUSED },
     extraEnv: { 'outbound-dispatcher': { RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '500' } },
     readyTimeoutMs: 90_000,
     write: (line) => {
