@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createTestDatabase, startTestNats, VIBER_TINY_PNG, ViberFake, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
 import { freeSystemPorts, startSystem, type RunningSystem } from '../up/src/start-system';
 import { buildPrivateDist, type PrivateBuild } from './private-build';
-import { ConsoleApiClient, type ApiErrorBody } from './system-client';
+import { ConsoleApiClient, LiveSocket, type ApiErrorBody } from './system-client';
 
 interface Channel {
   id: string;
@@ -37,6 +37,8 @@ interface Message {
   text: string;
   attachments: Attachment[];
   status: string;
+  externalMessageId?: string;
+  receipt?: 'delivered' | 'seen' | 'failed';
 }
 
 const root = path.resolve(__dirname, '../..');
@@ -167,6 +169,35 @@ describe('Viber end to end (issue 9)', () => {
       ['picture', 'Your parcel', 'Anna Karenina'],
     ]);
     expect(Buffer.compare(sent[1]?.mediaBytes ?? Buffer.alloc(0), png)).toBe(0);
+  });
+
+  it('3b. Viber\'s delivered and seen receipts show on the replies through console-api (sent → delivered → seen)', async () => {
+    const replies = (await messagesOf(johnConversation.id)).filter((m) => m.direction === 'outbound');
+    expect(replies).toHaveLength(2);
+    // The fake reports `delivered` right after each accepted send_message, with the token send returned.
+    const tokens = viber.sentMessages(JOHN, TOKEN).map((m) => m.messageToken.toString());
+    expect(replies.map((m) => m.externalMessageId)).toEqual(tokens);
+    await waitFor(async () => {
+      const list = (await messagesOf(johnConversation.id)).filter((m) => m.direction === 'outbound');
+      return list.every((m) => m.receipt === 'delivered') ? list : undefined;
+    }, { what: 'both replies delivered to the device', ...deadline });
+    // Pushed live too: the operator's console gets ReplyReceiptRecorded for each reply.
+    const live = await LiveSocket.open(system.consoleApiUrl, op.token ?? '');
+    try {
+      await viber.seeAll({ authToken: TOKEN, userId: JOHN });
+      const frames = await waitFor(() => {
+        const seenFrames = live.of(johnConversation.id, 'ReplyReceiptRecorded').filter((f) => f.data['status'] === 'seen');
+        return seenFrames.length === 2 ? seenFrames : undefined;
+      }, { what: 'two live ReplyReceiptRecorded seen frames', ...deadline });
+      expect(frames.map((f) => f.data['replyId']).sort()).toEqual(replies.map((m) => m.id).sort());
+    } finally {
+      await live.close();
+    }
+    const seen = await waitFor(async () => {
+      const list = (await messagesOf(johnConversation.id)).filter((m) => m.direction === 'outbound');
+      return list.every((m) => m.receipt === 'seen') ? list : undefined;
+    }, { what: 'both replies seen', ...deadline });
+    expect(seen.map((m) => [m.status, m.receipt])).toEqual([['delivered', 'seen'], ['delivered', 'seen']]);
   });
 
   it('4. after unsubscribing, replies are refused with RECIPIENT_BLOCKED until the customer writes again', async () => {
