@@ -184,7 +184,7 @@ afterAll(async () => {
 describe('VK end to end (issue 3)', () => {
   it('1. starts every process of the system from its build', () => {
     expect(system.skipped).toEqual([]);
-    expect(system.started).toEqual(['routing-service', 'contact-service', 'conversation-service', 'gateway-vk', 'gateway-telegram', 'outbound-dispatcher', 'console-api']);
+    expect(system.started).toEqual(['routing-service', 'contact-service', 'conversation-service', 'gateway-vk', 'gateway-telegram', 'gateway-viber', 'outbound-dispatcher', 'console-api']);
   });
 
   it('2. admin creates operators and lines, connects the community; checks and RBAC hold', async () => {

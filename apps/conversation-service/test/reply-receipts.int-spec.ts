@@ -173,4 +173,21 @@ describe('conversation-service: reply receipts', () => {
     await waitFor(() => recorded(replyId)[0], { what: 'ReplyReceiptRecorded failed on PARLEY_EVENTS' });
     expect(recorded(replyId)[0]?.data).toMatchObject({ conversationId, replyId, status: 'failed', reason: 'Failed to download media' });
   });
+
+  it('acknowledges a receipt that never matches a reply (an earlier part of a multi-part reply) after about 20 tries, not dead-lettering it', async () => {
+    const jsm = await js.jetstreamManager();
+    const envelope = createEnvelope(ReplyReceiptReceivedV1, { ...fact('viber:pa:1:delivered:5753750845017969999'), externalMessageId: '5753750845017969999', status: 'delivered' as const }, newCorrelation());
+    const { seq } = await js.publish(ReplyReceiptReceivedV1.subject, JSON.stringify(envelope), { msgID: envelope.id });
+    const info = await waitFor(
+      async () => {
+        const i = await jsm.consumers.info('PARLEY_INBOUND', 'conversation-service-reply-receipts');
+        return i.ack_floor.stream_seq >= seq && i.num_ack_pending === 0 ? i : undefined;
+      },
+      { what: 'the unmatched receipt acknowledged', timeoutMs: 60_000 },
+    );
+    expect(info.num_ack_pending).toBe(0);
+    const dlq = await jsm.streams.info('PARLEY_DLQ').catch(() => undefined);
+    const letters = dlq ? (await jsm.streams.info('PARLEY_DLQ', { subjects_filter: 'parley.dlq.conversation-service-reply-receipts' })).state.subjects : undefined;
+    expect(letters ?? {}).toEqual({});
+  }, 90_000);
 });
