@@ -84,7 +84,8 @@ export class Sandbox {
     const telegramStateFile = options.telegramStateFile ?? options.stateFile?.replace(/(\.json)?$/, '-telegram.json');
     const { telegram } = await TelegramSandbox.start(telegramStateFile ? { stateFile: telegramStateFile } : {});
     const viberStateFile = options.viberStateFile ?? options.stateFile?.replace(/(\.json)?$/, '-viber.json');
-    const { viber } = await ViberSandbox.start(viberStateFile ? { stateFile: viberStateFile } : {});
+    const publicUrl = options.port === 0 ? undefined : `http://localhost:${options.port}`;
+    const { viber } = await ViberSandbox.start({ ...(viberStateFile ? { stateFile: viberStateFile } : {}), ...(publicUrl ? { publicUrl } : {}) });
     const holder: { sandbox?: Sandbox } = {};
     const server = createServer((req, res) => {
       const sandbox = holder.sandbox;

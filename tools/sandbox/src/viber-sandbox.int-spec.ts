@@ -89,7 +89,11 @@ describe('messenger sandbox: Viber', () => {
     const messages = await waitFor(() => (events(webhook, 'message').length === 4 ? events(webhook, 'message') : undefined), { what: 'four messages at the webhook' });
     const picture = messages.find((m) => (m['message'] as { type: string }).type === 'picture');
     expect(picture).toMatchObject({ sender: { id: user, name: state.users[0]?.name }, message: { type: 'picture', text: 'is this in stock?' } });
-    const media = await fetch((picture?.['message'] as { media: string }).media);
+    // Media on the sandbox's own host, as VIBER_API_URL: gateway-viber accepts media only from there or *.viber.com.
+    const mediaUrl = (picture?.['message'] as { media: string }).media;
+    expect(new URL(mediaUrl).host).toBe(new URL(base).host);
+    expect((picture?.['sender'] as { avatar: string }).avatar.startsWith(`${base}/viber/media/`)).toBe(true);
+    const media = await fetch(mediaUrl);
     expect(Buffer.from(await media.arrayBuffer())).toEqual(TINY_PNG);
     // message_token is written as a JSON integer above 2^53.
     expect(webhook.received.find((r) => r.body['event'] === 'message')?.raw).toMatch(/"message_token":\d{16,}/);

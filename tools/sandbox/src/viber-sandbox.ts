@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ViberFake, type ViberCallbackDelivery, type ViberInMessage, type ViberWriteAsCustomerInput } from '@parley/testing';
 import { fileList, HttpError, optionalString, proxyTo, readJson } from './sandbox-http';
 import { VIBER_SANDBOX_PAGE } from './viber-sandbox-page';
+import { customerContent, type ViberSandboxMessageView } from './viber-sandbox-view';
 import {
   addViberUser,
   DEMO_VIBER_USERS,
@@ -14,23 +15,6 @@ import {
   type SandboxViberUser,
   type ViberCustomerEntry,
 } from './viber-sandbox-state';
-
-export interface ViberSandboxMessageView {
-  token: string;
-  at: number;
-  /** customer: done on the page; bot: sent by Parley through send_message. */
-  from: 'customer' | 'bot';
-  kind: ViberCustomerEntry['kind'] | 'bot-message';
-  type?: string;
-  text?: string;
-  /** The name the customer sees as the sender (the bot's, or the operator's with sendAsOperator). */
-  senderName?: string;
-  picture?: string;
-  file?: { name: string; url?: string };
-  /** Customer side: its callback's delivery to Parley; bot side: sent / delivered / seen / failed. */
-  state: string;
-  detail?: string;
-}
 
 /**
  * The Viber half of the messenger sandbox: a Viber fake with one demo bot, served on the sandbox's port.
@@ -50,8 +34,15 @@ export class ViberSandbox {
     private readonly stateFile: string | undefined,
   ) {}
 
-  static async start(options: { stateFile?: string }): Promise<{ viber: ViberSandbox; restored: boolean }> {
-    const fake = await ViberFake.start({ callbackRetry: { delayMs: 1000, retryWindowMs: 60_000, timeoutMs: 10_000 } });
+  /**
+   * `publicUrl`: the sandbox's base URL; media URLs point at `<publicUrl>/viber/media/…` (proxied to the fake), the
+   * same host as VIBER_API_URL, which is where gateway-viber accepts media from besides Viber's own hosts.
+   */
+  static async start(options: { stateFile?: string; publicUrl?: string }): Promise<{ viber: ViberSandbox; restored: boolean }> {
+    const fake = await ViberFake.start({
+      callbackRetry: { delayMs: 1000, retryWindowMs: 60_000, timeoutMs: 10_000 },
+      ...(options.publicUrl === undefined ? {} : { mediaBaseUrl: `${options.publicUrl}/viber` }),
+    });
     const snapshot = options.stateFile ? await loadViberSnapshot(options.stateFile) : undefined;
     let bot: SandboxViberBot;
     let users: SandboxViberUser[];
@@ -88,6 +79,7 @@ export class ViberSandbox {
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const p = url.pathname;
+    if (p.startsWith('/viber/media/')) return proxyTo(this.fake.baseUrl, req, res, p.slice('/viber'.length));
     if (p.startsWith('/viber/pa/')) return proxyTo(this.fake.baseUrl, req, res, p.slice('/viber'.length) + url.search);
     if (p === '/viber' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(VIBER_SANDBOX_PAGE);
@@ -219,7 +211,7 @@ export class ViberSandbox {
         kind: e.kind,
         state: e.delivery.state,
         ...(e.delivery.detail === undefined ? {} : { detail: e.delivery.detail }),
-        ...(e.message ? this.content(e.message) : {}),
+        ...(e.message ? customerContent(e.message, this.fake.store.baseUrl) : {}),
       }));
     const bots: ViberSandboxMessageView[] = this.fake.sentMessages(userId, this.bot.authToken).map((m) => ({
       token: m.messageToken.toString(),
@@ -234,19 +226,6 @@ export class ViberSandbox {
       ...(m.type === 'file' || m.type === 'video' ? { file: { name: m.fileName ?? m.type, ...(m.media ? { url: m.media } : {}) } } : {}),
     }));
     return [...mine, ...bots].sort((a, b) => a.at - b.at);
-  }
-
-  /** The page's view of a customer message; media links go through this server (the fake listens on 127.0.0.1). */
-  private content(m: ViberInMessage): Partial<ViberSandboxMessageView> {
-    const local = (u: string | undefined): string | undefined =>
-      u?.startsWith(this.fake.baseUrl) ? `/sandbox/api/viber/media?path=${encodeURIComponent(u.slice(this.fake.baseUrl.length))}` : u;
-    const out: Partial<ViberSandboxMessageView> = { type: m.type };
-    if (m.text) out.text = m.text;
-    if ((m.type === 'picture' || m.type === 'sticker') && m.media) out.picture = local(m.media) ?? m.media;
-    if ((m.type === 'file' || m.type === 'video') && m.media) out.file = { name: m.file_name ?? m.type, url: local(m.media) ?? m.media };
-    if (m.contact) out.text = `👤 ${m.contact.name} ${m.contact.phone_number}`;
-    if (m.location) out.text = `📍 ${m.location.lat}, ${m.location.lon}${m.location.address ? ` (${m.location.address})` : ''}`;
-    return out;
   }
 
   private media(url: URL, res: ServerResponse): void {
@@ -295,3 +274,5 @@ export class ViberSandbox {
     };
   }
 }
+
+export type { ViberSandboxMessageView } from './viber-sandbox-view';
