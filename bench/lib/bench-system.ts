@@ -74,8 +74,8 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       vkApiUrl: vk.apiUrl,
       ...(options.natsUrl ? { natsUrl: options.natsUrl } : {}),
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-      // gateway-telegram runs but no bot is connected: an unused API base, so the sandbox is not started either.
-      env: { PARLEY_ADMIN_EMAIL: ADMIN.email, PARLEY_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn', TELEGRAM_API_URL: 'http://127.0.0.1:9' },
+      // gateway-telegram and gateway-viber run but no bot is connected: unused API bases, so the sandbox is not started either.
+      env: { PARLEY_ADMIN_EMAIL: ADMIN.email, PARLEY_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn', TELEGRAM_API_URL: 'http://127.0.0.1:9', VIBER_API_URL: 'http://127.0.0.1:9' },
       ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
       readyTimeoutMs: 180_000,

@@ -86,7 +86,7 @@ describeWithChromium(suiteTitle, () => {
       natsUrl: nats.url,
       databaseUrl: database.url,
       vkApiUrl: vk.apiUrl,
-      env: { PARLEY_ADMIN_EMAIL: ADMIN.email, PARLEY_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', TELEGRAM_API_URL: tg.apiUrl },
+      env: { PARLEY_ADMIN_EMAIL: ADMIN.email, PARLEY_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', TELEGRAM_API_URL: tg.apiUrl, VIBER_API_URL: 'http://127.0.0.1:9' },
       readyTimeoutMs: 60_000,
       write: (line) => systemLog.push(line),
       onProcessExit: (name, code, signal) => exits.push(`${name} exited (${signal ?? String(code)})`),

@@ -110,8 +110,8 @@ beforeAll(async () => {
     ports: await freeSystemPorts(),
     natsUrl: nats.url,
     databaseUrl: db.url,
-    // As `npm run up` takes them from the environment: both gateways talk to the fakes, no sandbox runs.
-    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VK_API_URL: vk.apiUrl, TELEGRAM_API_URL: tg.apiUrl },
+    // As `npm run up` takes them from the environment: the gateways talk to the fakes (Viber to an unused base), no sandbox runs.
+    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VK_API_URL: vk.apiUrl, TELEGRAM_API_URL: tg.apiUrl, VIBER_API_URL: 'http://127.0.0.1:9' },
     readyTimeoutMs: 90_000,
     write: (line) => {
       output.push(line);

@@ -1,7 +1,7 @@
 /*
  * System test of issue 9 (Viber bots end to end): the system started from a private build the way `npm run up`
- * starts it (tools/up startSystem), plus gateway-viber from the same build as its own process (the launcher does
- * not start it yet), a throwaway NATS and database, and the Viber fake in this process. A Viber customer writes
+ * starts it (tools/up startSystem, gateway-viber among its processes with VIBER_API_URL = the Viber fake), a
+ * throwaway NATS and database, and the Viber fake in this process. A Viber customer writes
  * (text, then a picture), the operator answers under their own name with text and an image; an unsubscribe blocks
  * replies until the customer writes again. The steps share state and run in order.
  */
@@ -10,11 +10,10 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, freePort, startTestNats, VIBER_TINY_PNG, ViberFake, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
-import { ServiceProcess } from '../up/src/service-process';
+import { createTestDatabase, startTestNats, VIBER_TINY_PNG, ViberFake, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
 import { freeSystemPorts, startSystem, type RunningSystem } from '../up/src/start-system';
 import { buildPrivateDist, type PrivateBuild } from './private-build';
-import { ConsoleApiClient, type ApiErrorBody } from './system-client';
+import { ConsoleApiClient, LiveSocket, type ApiErrorBody } from './system-client';
 
 interface Channel {
   id: string;
@@ -38,6 +37,8 @@ interface Message {
   text: string;
   attachments: Attachment[];
   status: string;
+  externalMessageId?: string;
+  receipt?: 'delivered' | 'seen' | 'failed';
 }
 
 const root = path.resolve(__dirname, '../..');
@@ -52,7 +53,6 @@ let db: TestDatabase;
 let vk: VkFake;
 let viber: ViberFake;
 let system: RunningSystem;
-let gateway: ServiceProcess | undefined;
 let stateDir: string;
 let logStream: WriteStream;
 let admin: ConsoleApiClient;
@@ -89,39 +89,19 @@ beforeAll(async () => {
     natsUrl: nats.url,
     databaseUrl: db.url,
     vkApiUrl: vk.apiUrl,
-    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn' },
+    // As `npm run up` takes them from the environment: gateway-viber talks to the Viber fake, no sandbox runs.
+    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VIBER_API_URL: viber.apiUrl, TELEGRAM_API_URL: 'http://127.0.0.1:9' },
     readyTimeoutMs: 90_000,
     write,
+    onProcessExit: (name, code, signal) => write(`!!! ${name} exited (${signal ?? String(code)})`),
   });
-  // What the launcher would do for gateway-viber (see the report: one row in tools/up's process table).
-  const port = await freePort();
-  gateway = new ServiceProcess(
-    {
-      name: 'gateway-viber',
-      entry: path.join(build.distDir, 'apps/gateway-viber/src/main.js'),
-      env: {
-        NATS_URL: system.natsUrl,
-        DATABASE_URL: system.databaseUrl,
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-        PARLEY_SECRET_KEY: system.secrets.secretKey,
-        VIBER_API_URL: viber.apiUrl,
-        PUBLIC_WEBHOOK_BASE_URL: `http://localhost:${port}`,
-      },
-    },
-    root,
-    write,
-    (name, code, signal) => write(`!!! ${name} exited (${signal ?? code})`),
-  );
-  gateway.start();
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200, { what: 'gateway-viber ready', timeoutMs: 60_000, intervalMs: 200 });
+  if (system.skipped.length > 0) throw new Error(`not built, so not started: ${system.skipped.join(', ')}`);
   viber.addBot({ authToken: TOKEN, id: 'pa:e2e-shop', name: 'E2E shop', uri: 'e2eshop' });
   viber.addUser({ id: JOHN, name: 'John McClane', avatar: randomBytes(400) });
   viber.addUser({ id: VISITOR, name: 'Just Looking' });
 }, 240_000);
 
 afterAll(async () => {
-  await gateway?.stop();
   await system?.stop();
   await Promise.allSettled([viber?.stop(), vk?.stop()]);
   await nats?.stop();
@@ -189,6 +169,35 @@ describe('Viber end to end (issue 9)', () => {
       ['picture', 'Your parcel', 'Anna Karenina'],
     ]);
     expect(Buffer.compare(sent[1]?.mediaBytes ?? Buffer.alloc(0), png)).toBe(0);
+  });
+
+  it('3b. Viber\'s delivered and seen receipts show on the replies through console-api (sent → delivered → seen)', async () => {
+    const replies = (await messagesOf(johnConversation.id)).filter((m) => m.direction === 'outbound');
+    expect(replies).toHaveLength(2);
+    // The fake reports `delivered` right after each accepted send_message, with the token send returned.
+    const tokens = viber.sentMessages(JOHN, TOKEN).map((m) => m.messageToken.toString());
+    expect(replies.map((m) => m.externalMessageId)).toEqual(tokens);
+    await waitFor(async () => {
+      const list = (await messagesOf(johnConversation.id)).filter((m) => m.direction === 'outbound');
+      return list.every((m) => m.receipt === 'delivered') ? list : undefined;
+    }, { what: 'both replies delivered to the device', ...deadline });
+    // Pushed live too: the operator's console gets ReplyReceiptRecorded for each reply.
+    const live = await LiveSocket.open(system.consoleApiUrl, op.token ?? '');
+    try {
+      await viber.seeAll({ authToken: TOKEN, userId: JOHN });
+      const frames = await waitFor(() => {
+        const seenFrames = live.of(johnConversation.id, 'ReplyReceiptRecorded').filter((f) => f.data['status'] === 'seen');
+        return seenFrames.length === 2 ? seenFrames : undefined;
+      }, { what: 'two live ReplyReceiptRecorded seen frames', ...deadline });
+      expect(frames.map((f) => f.data['replyId']).sort()).toEqual(replies.map((m) => m.id).sort());
+    } finally {
+      await live.close();
+    }
+    const seen = await waitFor(async () => {
+      const list = (await messagesOf(johnConversation.id)).filter((m) => m.direction === 'outbound');
+      return list.every((m) => m.receipt === 'seen') ? list : undefined;
+    }, { what: 'both replies seen', ...deadline });
+    expect(seen.map((m) => [m.status, m.receipt])).toEqual([['delivered', 'seen'], ['delivered', 'seen']]);
   });
 
   it('4. after unsubscribing, replies are refused with RECIPIENT_BLOCKED until the customer writes again', async () => {

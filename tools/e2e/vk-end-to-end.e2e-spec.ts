@@ -147,7 +147,7 @@ beforeAll(async () => {
     natsUrl: nats.url,
     databaseUrl: db.url,
     // VK_API_URL as `npm run up` takes it from the environment: the gateway talks to the fake, no sandbox runs.
-    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VK_API_URL: vk.apiUrl, TELEGRAM_API_URL: TELEGRAM_UNUSED },
+    env: { PARLEY_ADMIN_EMAIL: 'admin@e2e.test', PARLEY_ADMIN_PASSWORD: 'admin-password-e2e', LOG_LEVEL: 'warn', VK_API_URL: vk.apiUrl, TELEGRAM_API_URL: TELEGRAM_UNUSED, VIBER_API_URL: TELEGRAM_UNUSED },
     extraEnv: { 'outbound-dispatcher': { RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '500' } },
     readyTimeoutMs: 90_000,
     write: (line) => {
@@ -184,7 +184,7 @@ afterAll(async () => {
 describe('VK end to end (issue 3)', () => {
   it('1. starts every process of the system from its build', () => {
     expect(system.skipped).toEqual([]);
-    expect(system.started).toEqual(['routing-service', 'contact-service', 'conversation-service', 'gateway-vk', 'gateway-telegram', 'outbound-dispatcher', 'console-api']);
+    expect(system.started).toEqual(['routing-service', 'contact-service', 'conversation-service', 'gateway-vk', 'gateway-telegram', 'gateway-viber', 'outbound-dispatcher', 'console-api']);
   });
 
   it('2. admin creates operators and lines, connects the community; checks and RBAC hold', async () => {

@@ -6,6 +6,8 @@ import { ConversationRepository } from './conversation/conversation.repository';
 import { ConversationServiceConfig, SERVICE_NAME } from './conversation-service.config';
 import { DatabaseModule } from './database/database.module';
 import { DeliveryOutcomeHandler } from './delivery/delivery-outcome.handler';
+import { ReplyExternalIdsRepository } from './delivery/reply-external-ids.repository';
+import { ReplyReceiptHandler } from './delivery/reply-receipt.handler';
 import { DependencyHealth } from './health/dependency-health';
 import { ChannelBlocksRepository } from './inbound/channel-blocks.repository';
 import { ContactResolver } from './inbound/contact-resolver';
@@ -47,6 +49,8 @@ export function createAppModule(config: ConversationServiceConfig): Type<unknown
       ConversationCommandsHandler,
       ConversationQueriesHandler,
       DeliveryOutcomeHandler,
+      ReplyExternalIdsRepository,
+      ReplyReceiptHandler,
     ],
   })
   class AppModule {}

@@ -4,9 +4,11 @@ import { Sandbox } from './sandbox-server';
 /*
  * The messenger sandbox process (started by `npm run up` before gateway-vk): a fake VK API with a demo community on
  * PORT (default 3200) and a page at http://localhost:<port>/ to write as a VK customer; on the same port a fake
- * Telegram Bot API (TELEGRAM_API_URL = http://localhost:<port>) with a demo bot and a page at /telegram.
- * Env: PORT, SANDBOX_STATE_FILE (default .parley/sandbox.json), SANDBOX_TELEGRAM_STATE_FILE (default beside it,
- * sandbox-telegram.json), SANDBOX_DEFAULT_WEBHOOK_BASE_URL (a hint shown on the VK page).
+ * Telegram Bot API (TELEGRAM_API_URL = http://localhost:<port>) with a demo bot and a page at /telegram, and a fake
+ * Viber REST Bot API (VIBER_API_URL = http://localhost:<port>/viber/pa) with a demo bot and a page at /viber.
+ * Env: PORT, SANDBOX_STATE_FILE (default .parley/sandbox.json), SANDBOX_TELEGRAM_STATE_FILE and
+ * SANDBOX_VIBER_STATE_FILE (default beside it, sandbox-telegram.json / sandbox-viber.json),
+ * SANDBOX_DEFAULT_WEBHOOK_BASE_URL (a hint shown on the VK page).
  */
 
 const out = (line: string): void => {
@@ -18,10 +20,12 @@ async function main(): Promise<void> {
   const stateFile = path.resolve(process.env['SANDBOX_STATE_FILE'] ?? '.parley/sandbox.json');
   const hint = process.env['SANDBOX_DEFAULT_WEBHOOK_BASE_URL'];
   const telegramStateFile = process.env['SANDBOX_TELEGRAM_STATE_FILE'];
+  const viberStateFile = process.env['SANDBOX_VIBER_STATE_FILE'];
   const { sandbox, restored } = await Sandbox.start({
     port,
     stateFile,
     ...(telegramStateFile ? { telegramStateFile: path.resolve(telegramStateFile) } : {}),
+    ...(viberStateFile ? { viberStateFile: path.resolve(viberStateFile) } : {}),
     ...(hint ? { webhookBaseHint: hint } : {}),
   });
   const c = sandbox.community;
@@ -36,6 +40,10 @@ async function main(): Promise<void> {
   out(`Telegram sandbox on ${sandbox.url}/telegram  (fake Bot API: TELEGRAM_API_URL=${sandbox.url})`);
   out(`Demo Telegram bot @${bot.username} — paste its token into "Connect Telegram bot" (Parley calls setWebhook itself):`);
   out(`  bot token:           ${bot.token}`);
+  const viber = sandbox.viber.bot;
+  out(`Viber sandbox on ${sandbox.url}/viber  (fake REST Bot API: VIBER_API_URL=${sandbox.url}/viber/pa)`);
+  out(`Demo Viber bot "${viber.name}" (${sandbox.viber.deepLink}) — paste its auth token into "Connect Viber bot" (Parley calls set_webhook itself):`);
+  out(`  auth token:          ${viber.authToken}`);
 
   let stopping = false;
   const stop = (): void => {

@@ -64,9 +64,9 @@ export function fileList(body: Record<string, unknown>): Array<{ name: string; m
   });
 }
 
-/** Passes a request through to a fake's own server (its API, upload and media paths). */
-export function proxyTo(baseUrl: string, req: IncomingMessage, res: ServerResponse): void {
-  const target = new URL(req.url ?? '/', baseUrl);
+/** Passes a request through to a fake's own server (its API, upload and media paths), at `path` (default: the same). */
+export function proxyTo(baseUrl: string, req: IncomingMessage, res: ServerResponse, path = req.url ?? '/'): void {
+  const target = new URL(path, baseUrl);
   const upstream = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);

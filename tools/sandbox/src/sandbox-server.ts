@@ -14,6 +14,7 @@ import {
   type SandboxCustomer,
 } from './sandbox-state';
 import { TelegramSandbox } from './telegram-sandbox';
+import { ViberSandbox } from './viber-sandbox';
 
 export interface SandboxOptions {
   port: number;
@@ -23,6 +24,8 @@ export interface SandboxOptions {
   stateFile?: string;
   /** The Telegram side's state file (default: beside `stateFile`, `<name>-telegram.json`). */
   telegramStateFile?: string;
+  /** The Viber side's state file (default: beside `stateFile`, `<name>-viber.json`). */
+  viberStateFile?: string;
   /** Shown as a hint on the page (the gateway's public base URL). */
   webhookBaseHint?: string;
 }
@@ -44,7 +47,8 @@ export interface SandboxMessageView {
  * The messenger sandbox: a VK fake (API + Callback API sender) with one demo community, fronted on one port that
  * serves VK's API paths (`/method/*`, `/upload/*`, `/media/*`, proxied to the fake), a page where a person writes
  * as a VK customer (`/`) and the page's JSON API (`/sandbox/api/*`). The Telegram side (telegram-sandbox.ts) shares
- * the port: the Bot API at `/bot<token>/*` and `/file/bot<token>/*`, its page at `/telegram`.
+ * the port: the Bot API at `/bot<token>/*` and `/file/bot<token>/*`, its page at `/telegram`; so does the Viber side
+ * (viber-sandbox.ts): the REST Bot API at `/viber/pa/*`, its page at `/viber`.
  */
 export class Sandbox {
   private readonly deliveries = new Map<number, DeliveryState>();
@@ -54,6 +58,7 @@ export class Sandbox {
   private constructor(
     readonly fake: VkFake,
     readonly telegram: TelegramSandbox,
+    readonly viber: ViberSandbox,
     private readonly server: Server,
     readonly url: string,
     readonly community: SandboxCommunity,
@@ -78,6 +83,9 @@ export class Sandbox {
     }
     const telegramStateFile = options.telegramStateFile ?? options.stateFile?.replace(/(\.json)?$/, '-telegram.json');
     const { telegram } = await TelegramSandbox.start(telegramStateFile ? { stateFile: telegramStateFile } : {});
+    const viberStateFile = options.viberStateFile ?? options.stateFile?.replace(/(\.json)?$/, '-viber.json');
+    const publicUrl = options.port === 0 ? undefined : `http://localhost:${options.port}`;
+    const { viber } = await ViberSandbox.start({ ...(viberStateFile ? { stateFile: viberStateFile } : {}), ...(publicUrl ? { publicUrl } : {}) });
     const holder: { sandbox?: Sandbox } = {};
     const server = createServer((req, res) => {
       const sandbox = holder.sandbox;
@@ -97,7 +105,7 @@ export class Sandbox {
       server.listen(options.port, host, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const sandbox = new Sandbox(fake, telegram, server, `http://localhost:${port}`, community, customers, options);
+    const sandbox = new Sandbox(fake, telegram, viber, server, `http://localhost:${port}`, community, customers, options);
     holder.sandbox = sandbox;
     if (options.stateFile) {
       await sandbox.save();
@@ -121,6 +129,7 @@ export class Sandbox {
     });
     await this.fake.stop();
     await this.telegram.stop();
+    await this.viber.stop();
     await this.save();
   }
 
@@ -139,6 +148,7 @@ export class Sandbox {
     const url = new URL(req.url ?? '/', this.url);
     const p = url.pathname;
     if (this.telegram.handles(p)) return this.telegram.handle(req, res, url);
+    if (this.viber.handles(p)) return this.viber.handle(req, res, url);
     if (p.startsWith('/method/') || p.startsWith('/upload/') || p.startsWith('/media/')) {
       proxyTo(this.fake.baseUrl, req, res);
       return;

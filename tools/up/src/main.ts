@@ -102,6 +102,9 @@ async function main(): Promise<void> {
     const bot = await sandboxBot(system.sandboxUrl);
     say(`  Telegram sandbox: ${new URL('/telegram', system.sandboxUrl).toString()}   (write as a Telegram user there)`);
     if (bot) say(`  demo Telegram bot for "Connect Telegram bot": @${bot.username}, bot token ${bot.token}`);
+    const viber = await sandboxViberBot(system.sandboxUrl);
+    say(`  Viber sandbox:  ${new URL('/viber', system.sandboxUrl).toString()}   (play a Viber user there)`);
+    if (viber) say(`  demo Viber bot for "Connect Viber bot": "${viber.name}" (${viber.deepLink}), auth token ${viber.authToken}`);
   }
   if (system.skipped.length > 0) say(`  NOT running (not built): ${system.skipped.join(', ')}`);
   say('  Ctrl-C stops everything.');
@@ -125,6 +128,16 @@ async function sandboxBot(sandboxUrl: string): Promise<{ token: string; username
   try {
     const res = await fetch(new URL('/sandbox/api/telegram/state', sandboxUrl), { signal: AbortSignal.timeout(2000) });
     return ((await res.json()) as { bot?: { token: string; username: string } }).bot;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sandbox's demo Viber bot (a sandbox token, printed so it can be pasted into the console). */
+async function sandboxViberBot(sandboxUrl: string): Promise<{ authToken: string; name: string; deepLink: string } | undefined> {
+  try {
+    const res = await fetch(new URL('/sandbox/api/viber/state', sandboxUrl), { signal: AbortSignal.timeout(2000) });
+    return ((await res.json()) as { bot?: { authToken: string; name: string; deepLink: string } }).bot;
   } catch {
     return undefined;
   }

@@ -8,19 +8,25 @@ describe('messenger API bases of `npm run up`', () => {
       expect(choices).toEqual([
         expect.objectContaining({ messenger: 'VK', source: 'sandbox', url: 'http://localhost:3999/method' }),
         expect.objectContaining({ messenger: 'Telegram', source: 'sandbox', url: 'http://localhost:3999' }),
+        expect.objectContaining({ messenger: 'Viber', source: 'sandbox', url: 'http://localhost:3999/viber/pa' }),
       ]);
       expect(messengerApiEnv(choices, 'gateway-vk')).toEqual({ VK_API_URL: 'http://localhost:3999/method' });
       expect(messengerApiEnv(choices, 'gateway-telegram')).toEqual({ TELEGRAM_API_URL: 'http://localhost:3999' });
+      expect(messengerApiEnv(choices, 'gateway-viber')).toEqual({ VIBER_API_URL: 'http://localhost:3999/viber/pa' });
       expect(isUnusedSandbox(choices, 'sandbox')).toBe(false);
       expect(describeMessengerApi(choices[0]!)).toBe('VK API: sandbox (http://localhost:3999/method); set VK_API_URL to use another');
     }
   });
 
   it('gives the gateway the URL that is set and does not start that messenger’s sandbox', () => {
-    const choices = chooseMessengerApis({ VK_API_URL: 'https://api.vk.com/method', TELEGRAM_API_URL: 'https://api.telegram.org' }, DEFAULT_PORTS);
+    const all = { VK_API_URL: 'https://api.vk.com/method', TELEGRAM_API_URL: 'https://api.telegram.org', VIBER_API_URL: 'https://chatapi.viber.com/pa' };
+    const choices = chooseMessengerApis(all, DEFAULT_PORTS);
     expect(messengerApiEnv(choices, 'gateway-vk')).toEqual({ VK_API_URL: 'https://api.vk.com/method' });
     expect(messengerApiEnv(choices, 'gateway-telegram')).toEqual({ TELEGRAM_API_URL: 'https://api.telegram.org' });
+    expect(messengerApiEnv(choices, 'gateway-viber')).toEqual({ VIBER_API_URL: 'https://chatapi.viber.com/pa' });
     expect(isUnusedSandbox(choices, 'sandbox')).toBe(true);
+    // Viber alone on the sandbox keeps it running.
+    expect(isUnusedSandbox(chooseMessengerApis({ ...all, VIBER_API_URL: '' }, DEFAULT_PORTS), 'sandbox')).toBe(false);
     // One messenger still on the sandbox keeps the sandbox (it serves both fakes).
     expect(isUnusedSandbox(chooseMessengerApis({ VK_API_URL: 'https://api.vk.com/method' }, DEFAULT_PORTS), 'sandbox')).toBe(false);
     expect(describeMessengerApi(choices[0]!)).toBe('VK API: https://api.vk.com/method (from VK_API_URL); its sandbox is not started');

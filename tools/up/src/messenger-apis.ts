@@ -14,11 +14,12 @@ export interface MessengerApi {
 
 /**
  * Every messenger API base of the system, one line each. A new gateway adds its line here (and its processes to
- * start-system's list), e.g. Viber's VIBER_API_URL and Meta's (Graph API) META_API_URL.
+ * start-system's list), e.g. Meta's (Graph API) META_API_URL.
  */
 export const MESSENGER_APIS = [
   { messenger: 'VK', variable: 'VK_API_URL', gateway: 'gateway-vk', sandbox: 'sandbox', sandboxUrl: (p) => `http://localhost:${p.sandbox}/method` },
   { messenger: 'Telegram', variable: 'TELEGRAM_API_URL', gateway: 'gateway-telegram', sandbox: 'sandbox', sandboxUrl: (p) => `http://localhost:${p.sandbox}` },
+  { messenger: 'Viber', variable: 'VIBER_API_URL', gateway: 'gateway-viber', sandbox: 'sandbox', sandboxUrl: (p) => `http://localhost:${p.sandbox}/viber/pa` },
 ] as const satisfies readonly MessengerApi[];
 
 export type MessengerApiVariable = (typeof MESSENGER_APIS)[number]['variable'];

@@ -22,6 +22,8 @@ async function freeAll(): Promise<SystemPorts> {
 describe('the ports of `npm run up`', () => {
   it('has a variable for every port and reads them, refusing a value that is not a port', () => {
     expect(Object.keys(PORT_VARIABLES).sort()).toEqual(Object.keys(DEFAULT_PORTS).sort());
+    expect(portsFromEnv({ PARLEY_GATEWAY_VIBER_PORT: '4107' }, DEFAULT_PORTS)).toEqual({ ...DEFAULT_PORTS, gatewayViber: 4107 });
+    expect(DEFAULT_PORTS.gatewayViber).toBe(3107);
     expect(portsFromEnv({ PARLEY_CONVERSATION_SERVICE_PORT: '4102', PARLEY_CONSOLE_PORT: '' }, DEFAULT_PORTS)).toEqual({
       ...DEFAULT_PORTS,
       conversationService: 4102,

@@ -42,8 +42,8 @@ describe('startSystem: messenger API bases from the environment', () => {
     return { system, output: output.join('\n') };
   }
 
-  it('VK_API_URL and TELEGRAM_API_URL set: the gateways are given them, the sandbox is not part of the system, and the launcher says so', async () => {
-    const env = { VK_API_URL: 'https://vk.example.test/method', TELEGRAM_API_URL: 'https://tg.example.test', PUBLIC_WEBHOOK_BASE_URL: 'https://tunnel.example.test', LOG_LEVEL: 'warn' };
+  it('VK_API_URL, TELEGRAM_API_URL and VIBER_API_URL set: the gateways are given them, the sandbox is not part of the system, and the launcher says so', async () => {
+    const env = { VK_API_URL: 'https://vk.example.test/method', TELEGRAM_API_URL: 'https://tg.example.test', VIBER_API_URL: 'https://viber.example.test/pa', PUBLIC_WEBHOOK_BASE_URL: 'https://tunnel.example.test', LOG_LEVEL: 'warn' };
     const { system, output } = await plan(env);
     expect(system.vkApiUrl).toBe('https://vk.example.test/method');
     expect(system.webhookBaseUrl).toBe('https://tunnel.example.test');
@@ -53,6 +53,14 @@ describe('startSystem: messenger API bases from the environment', () => {
     expect(output).toContain('VK API: https://vk.example.test/method (from VK_API_URL)');
     expect(system.messengerApis.find((a) => a.variable === 'TELEGRAM_API_URL')).toMatchObject({ url: 'https://tg.example.test', source: 'given' });
     expect(system.skipped).toContain('gateway-telegram');
+    expect(system.messengerApis.find((a) => a.variable === 'VIBER_API_URL')).toMatchObject({ url: 'https://viber.example.test/pa', source: 'given' });
+    expect(system.skipped).toContain('gateway-viber');
+  });
+
+  it('only VIBER_API_URL unset: the sandbox runs for Viber', async () => {
+    const { system, output } = await plan({ VK_API_URL: 'https://vk.example.test/method', TELEGRAM_API_URL: 'https://tg.example.test', LOG_LEVEL: 'warn' });
+    expect(system.skipped).toContain('sandbox');
+    expect(output).toContain('Viber API: sandbox (http://localhost:3999/viber/pa)');
   });
 
   it('only VK_API_URL set: the sandbox still runs for Telegram', async () => {

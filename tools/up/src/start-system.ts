@@ -14,11 +14,12 @@ export interface SystemPorts {
   consoleApi: number;
   gatewayVk: number;
   gatewayTelegram: number;
+  gatewayViber: number;
   conversationService: number;
   contactService: number;
   routingService: number;
   outboundDispatcher: number;
-  /** The messenger sandbox (fake VK API and Telegram Bot API + customer pages). */
+  /** The messenger sandbox (fake VK API, Telegram Bot API and Viber REST Bot API + customer pages). */
   sandbox: number;
   /** Local nats-server (only when no NATS URL is given). */
   nats: number;
@@ -34,6 +35,7 @@ export const DEFAULT_PORTS: SystemPorts = {
   routingService: 3104,
   outboundDispatcher: 3105,
   gatewayTelegram: 3106,
+  gatewayViber: 3107,
   sandbox: 3200,
   nats: 14222,
   postgres: 15432,
@@ -48,6 +50,7 @@ export async function freeSystemPorts(options: { infra?: boolean } = {}): Promis
     consoleApi: await freePort(),
     gatewayVk: await freePort(),
     gatewayTelegram: await freePort(),
+    gatewayViber: await freePort(),
     conversationService: await freePort(),
     contactService: await freePort(),
     routingService: await freePort(),
@@ -100,6 +103,7 @@ export type SystemProcessName =
   | 'conversation-service'
   | 'gateway-vk'
   | 'gateway-telegram'
+  | 'gateway-viber'
   | 'outbound-dispatcher'
   | 'console-api';
 
@@ -147,6 +151,8 @@ interface EnvContext {
   webhookBaseUrl: string;
   /** gateway-telegram registers `<base>/webhooks/telegram/<id>` with setWebhook itself. */
   telegramWebhookBaseUrl: string;
+  /** gateway-viber registers `<base>/webhooks/viber/<id>` with set_webhook and serves signed media links under it. */
+  viberWebhookBaseUrl: string;
   stateDir: string;
   distDir: string;
 }
@@ -188,6 +194,13 @@ const processes: ProcessEntry[] = [
     port: (p) => p.gatewayTelegram,
     readyPath: '/health/ready',
     env: ({ secrets, telegramWebhookBaseUrl }) => ({ PARLEY_SECRET_KEY: secrets.secretKey, PUBLIC_WEBHOOK_BASE_URL: telegramWebhookBaseUrl }),
+  },
+  {
+    name: 'gateway-viber',
+    entry: 'apps/gateway-viber/src/main.js',
+    port: (p) => p.gatewayViber,
+    readyPath: '/health/ready',
+    env: ({ secrets, viberWebhookBaseUrl }) => ({ PARLEY_SECRET_KEY: secrets.secretKey, PUBLIC_WEBHOOK_BASE_URL: viberWebhookBaseUrl }),
   },
   {
     name: 'outbound-dispatcher',
@@ -271,9 +284,10 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     const vkApiUrl = messengerApiEnv(apis, 'gateway-vk')['VK_API_URL'] ?? '';
     // A real messenger must reach the webhooks: PUBLIC_WEBHOOK_BASE_URL (e.g. a tunnel) is passed on when set.
     const webhookBaseUrl = env['PUBLIC_WEBHOOK_BASE_URL'] || `http://localhost:${ports.gatewayVk}`;
-    // Behind one public base (an ingress or a tunnel routing /webhooks/<type>/ by path) both gateways share it.
+    // Behind one public base (an ingress or a tunnel routing /webhooks/<type>/ by path) the gateways share it.
     const telegramWebhookBaseUrl = env['PUBLIC_WEBHOOK_BASE_URL'] || `http://localhost:${ports.gatewayTelegram}`;
-    const ctx: EnvContext = { secrets, ports, webhookBaseUrl, telegramWebhookBaseUrl, stateDir: options.stateDir, distDir };
+    const viberWebhookBaseUrl = env['PUBLIC_WEBHOOK_BASE_URL'] || `http://localhost:${ports.gatewayViber}`;
+    const ctx: EnvContext = { secrets, ports, webhookBaseUrl, telegramWebhookBaseUrl, viberWebhookBaseUrl, stateDir: options.stateDir, distDir };
     const common: Record<string, string> = {
       NATS_URL: infra.natsUrl,
       DATABASE_URL: infra.databaseUrl,

@@ -56,6 +56,9 @@ export class MessageDto {
   @ApiPropertyOptional() failureCode?: string;
   @ApiPropertyOptional() failureReason?: string;
   @ApiPropertyOptional() externalMessageId?: string;
+  @ApiPropertyOptional({ enum: ['delivered', 'seen', 'failed'], description: "The messenger's report after accepting a reply (Viber receipts)." })
+  receipt?: string;
+  @ApiPropertyOptional({ description: 'When the last receipt was reported.' }) receiptAt?: string;
   @ApiProperty() sentAt!: string;
   @ApiPropertyOptional({ description: 'When the customer last edited the message (the text is the edited one).' }) editedAt?: string;
 }

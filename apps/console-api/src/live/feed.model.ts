@@ -7,6 +7,7 @@ export const LiveEventTypes = [
   'ReplyRequested',
   'ReplyDelivered',
   'ReplyFailed',
+  'ReplyReceiptRecorded',
   'ConversationClosed',
   'CustomerBlockRecorded',
   'MessageEditRecorded',

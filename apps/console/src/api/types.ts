@@ -124,6 +124,9 @@ export interface Message {
   failureCode?: string;
   failureReason?: string;
   externalMessageId?: string;
+  /** The messenger's report after accepting a reply (Viber): delivered to the device, seen, or failed. */
+  receipt?: 'delivered' | 'seen' | 'failed';
+  receiptAt?: string;
   sentAt: string;
   /** Set when the customer edited the message (the text is the edited one). */
   editedAt?: string;

@@ -62,6 +62,11 @@ export type ReplyDeliveredFrame = FrameBase<
 
 export type ReplyFailedFrame = FrameBase<'ReplyFailed', { conversationId: string; replyId: string; code: string; reason: string }>;
 
+export type ReplyReceiptRecordedFrame = FrameBase<
+  'ReplyReceiptRecorded',
+  { conversationId: string; replyId: string; status: 'delivered' | 'seen' | 'failed'; reason?: string; receivedAt: string }
+>;
+
 export type ConversationClosedFrame = FrameBase<'ConversationClosed', { conversationId: string; closedBy?: MessageAuthor }>;
 
 export type CustomerBlockRecordedFrame = FrameBase<'CustomerBlockRecorded', { conversationId: string; blocked: boolean }>;
@@ -81,6 +86,7 @@ export type LiveFrame =
   | ReplyRequestedFrame
   | ReplyDeliveredFrame
   | ReplyFailedFrame
+  | ReplyReceiptRecordedFrame
   | ConversationClosedFrame
   | CustomerBlockRecordedFrame
   | MessageEditRecordedFrame
@@ -94,6 +100,7 @@ export const liveFrameTypes: ReadonlySet<string> = new Set<LiveFrame['type']>([
   'ReplyRequested',
   'ReplyDelivered',
   'ReplyFailed',
+  'ReplyReceiptRecorded',
   'ConversationClosed',
   'CustomerBlockRecorded',
   'MessageEditRecorded',

@@ -127,6 +127,7 @@ export function applyFrameToConversations(state: ConversationListState, frame: L
     }
     case 'ReplyDelivered':
     case 'ReplyFailed':
+    case 'ReplyReceiptRecorded':
     case 'MessageEditRecorded':
       return state;
     case 'ContactProfileUpdated': {

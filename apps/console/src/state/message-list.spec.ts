@@ -92,4 +92,31 @@ describe('message list', () => {
     expect(state.messages[0]).toMatchObject({ id: 'm1', text: 'hello', editedAt: '2025-01-01T10:06:00.000Z' });
     expect(applyFrameToMessages(state, frame(6, 'MessageEditRecorded', { conversationId: 'other', messageId: 'm1', text: 'x', editedAt: 'y' }))).toBe(state);
   });
+
+  it('follows a Viber reply from sent to delivered to seen, never back, and shows a failed receipt with its reason', () => {
+    const receipt = (seq: number, status: 'delivered' | 'seen' | 'failed', reason?: string) =>
+      frame(seq, 'ReplyReceiptRecorded', { conversationId: C, replyId: 'r-1', status, receivedAt: `2025-01-01T10:10:0${seq - 10}.000Z`, ...(reason ? { reason } : {}) });
+    let state = applySnapshot(emptyMessageList(C), []);
+    state = applyFrameToMessages(applyFrameToMessages(state, requested), delivered);
+    expect(state.messages[0]).toMatchObject({ status: 'delivered' });
+    expect(state.messages[0]?.receipt).toBeUndefined();
+    state = applyFrameToMessages(state, receipt(12, 'delivered'));
+    expect(state.messages[0]).toMatchObject({ status: 'delivered', receipt: 'delivered' });
+    state = applyFrameToMessages(state, receipt(13, 'seen'));
+    expect(state.messages[0]).toMatchObject({ status: 'delivered', receipt: 'seen' });
+    // A late `delivered`, and a history fetch from before the seen, leave it seen.
+    const seen = applyFrameToMessages(state, receipt(14, 'delivered'));
+    expect(seen.messages[0]?.receipt).toBe('seen');
+    expect(applySnapshot(seen, [message('r-1', C, { direction: 'outbound', status: 'delivered', receipt: 'delivered' })]).messages[0]?.receipt).toBe('seen');
+
+    const failedLater = applyFrameToMessages(applyFrameToMessages(applyFrameToMessages(applySnapshot(emptyMessageList(C), []), requested), delivered), receipt(15, 'failed', 'Failed to download media'));
+    expect(failedLater.messages[0]).toMatchObject({ status: 'failed', receipt: 'failed', failureReason: 'Failed to download media' });
+  });
+
+  it('keeps a receipt that arrives before the history shows the reply', () => {
+    let state = emptyMessageList(C);
+    state = applyFrameToMessages(state, frame(12, 'ReplyReceiptRecorded', { conversationId: C, replyId: 'r-1', status: 'seen', receivedAt: '2025-01-01T10:10:05.000Z' }));
+    state = applySnapshot(state, [message('r-1', C, { direction: 'outbound', status: 'delivered' })]);
+    expect(state.messages[0]).toMatchObject({ status: 'delivered', receipt: 'seen' });
+  });
 });

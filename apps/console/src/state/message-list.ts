@@ -24,6 +24,10 @@ export function emptyMessageList(conversationId: string): MessageListState {
   return { conversationId, loaded: false, messages: [], earlyStatus: {} };
 }
 
+/** A receipt never moves backwards either: seen stays seen when a late `delivered` comes. */
+const receiptRank: Record<NonNullable<Message['receipt']>, number> = { delivered: 1, seen: 2, failed: 3 };
+const rankOf = (m: ListedMessage): number => (m.receipt === undefined ? 0 : receiptRank[m.receipt]);
+
 /** How far a message got; a status never moves backwards (a replayed ReplyRequested must not undo a delivery). */
 const statusRank: Record<MessageStatus, number> = { pending: 0, received: 1, sent: 1, delivered: 2, failed: 2 };
 
@@ -34,8 +38,11 @@ function merge(existing: ListedMessage, incoming: ListedMessage): ListedMessage 
   const base = incomingIsFurther ? { ...existing, ...incoming } : { ...incoming, ...existing };
   // The customer's latest edit wins, whichever copy brought it (a live frame or a history fetch).
   const edit = (incoming.editedAt ?? '') > (existing.editedAt ?? '') ? incoming : existing;
+  const receipt = rankOf(incoming) > rankOf(existing) ? incoming : existing;
   return {
     ...base,
+    ...(receipt.receipt === undefined ? {} : { receipt: receipt.receipt, ...(receipt.receiptAt === undefined ? {} : { receiptAt: receipt.receiptAt }) }),
+    ...(receipt.receipt === 'failed' ? { status: 'failed' as const, failureCode: receipt.failureCode, failureReason: receipt.failureReason } : {}),
     ...(edit.editedAt === undefined ? {} : { text: edit.text, editedAt: edit.editedAt }),
     local: existing.local === true && incoming.local === true ? true : undefined,
     attachments: existing.attachments.length > 0 ? existing.attachments : incoming.attachments,
@@ -49,6 +56,7 @@ function sameMessage(a: ListedMessage, b: ListedMessage): boolean {
     a.status === b.status &&
     a.text === b.text &&
     a.editedAt === b.editedAt &&
+    a.receipt === b.receipt &&
     a.failureReason === b.failureReason &&
     a.failureCode === b.failureCode &&
     a.externalMessageId === b.externalMessageId &&
@@ -94,7 +102,7 @@ function patchStatus(state: MessageListState, id: string, change: StatusChange):
   const existing = state.messages.find((m) => m.id === id);
   if (!existing) {
     const known = state.earlyStatus[id];
-    if (known && known.status === change.status) return state;
+    if (known && known.status === change.status && known.receipt === change.receipt) return state;
     return { ...state, earlyStatus: { ...state.earlyStatus, [id]: change } };
   }
   return upsertMessage(state, { ...existing, ...change, local: undefined });
@@ -140,6 +148,17 @@ export function applyFrameToMessages(state: MessageListState, frame: LiveFrame):
       // The customer edited a message: its text changes in place (a message not loaded yet comes with the history).
       const existing = state.messages.find((m) => m.id === frame.data.messageId);
       return existing ? upsertMessage(state, { ...existing, text: frame.data.text, editedAt: frame.data.editedAt }) : state;
+    }
+    case 'ReplyReceiptRecorded': {
+      const d = frame.data;
+      if (d.conversationId !== state.conversationId) return state;
+      const failed = d.status === 'failed';
+      return patchStatus(state, d.replyId, {
+        status: failed ? 'failed' : 'delivered',
+        receipt: d.status,
+        receiptAt: d.receivedAt,
+        ...(failed ? { failureCode: 'MESSENGER_REPORTED_FAILED', failureReason: d.reason ?? 'the messenger reported the message as failed' } : {}),
+      });
     }
     case 'ReplyFailed':
       if (frame.data.conversationId !== state.conversationId) return state;

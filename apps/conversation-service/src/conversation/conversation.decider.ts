@@ -16,6 +16,9 @@ import type { ConversationEvent } from './conversation.events';
  */
 
 export type ReplyStatus = 'pending' | 'delivered' | 'failed';
+export type ReceiptStatus = 'delivered' | 'seen' | 'failed';
+
+const RECEIPT_RANK: Readonly<Record<ReceiptStatus, number>> = { delivered: 1, seen: 2, failed: 3 };
 
 export interface OpenConversation {
   status: 'queued' | 'assigned' | 'closed';
@@ -29,6 +32,8 @@ export interface OpenConversation {
   blocked: boolean;
   closedAt: string | null;
   replies: ReadonlyMap<string, ReplyStatus>;
+  /** The last receipt recorded per reply (a receipt never lowers it: seen stays seen). */
+  receipts: ReadonlyMap<string, ReceiptStatus>;
   /** The customer's messages by their messenger id → Parley id (an edit names the message by the messenger's id). */
   inbound: ReadonlyMap<string, string>;
 }
@@ -53,6 +58,7 @@ export function evolve(state: ConversationState, event: ConversationEvent, occur
       blocked: false,
       closedAt: null,
       replies: new Map(),
+      receipts: new Map(),
       inbound: new Map(),
     };
   }
@@ -72,6 +78,8 @@ export function evolve(state: ConversationState, event: ConversationEvent, occur
       return { ...state, replies: new Map(state.replies).set(event.data.replyId, 'delivered') };
     case 'ReplyFailed':
       return { ...state, replies: new Map(state.replies).set(event.data.replyId, 'failed') };
+    case 'ReplyReceiptRecorded':
+      return { ...state, receipts: new Map(state.receipts).set(event.data.replyId, event.data.status) };
     case 'MessageAppended': {
       const { direction, externalMessageId, messageId } = event.data;
       if (direction !== 'inbound' || externalMessageId === undefined) return state;
@@ -306,6 +314,23 @@ export function decideDeliveryOutcome(
   }
   const { conversationId, replyId, code, reason } = outcome;
   return [{ type: 'ReplyFailed', data: { conversationId, replyId, code, reason } }];
+}
+
+/**
+ * The messenger's receipt for a delivered reply: recorded when it raises the reply's receipt (delivered < seen <
+ * failed); a late `delivered` after `seen`, a repeated receipt, or one for a reply that never got delivered
+ * records nothing.
+ */
+export function decideReceipt(
+  state: ConversationState,
+  receipt: { conversationId: string; replyId: string; status: ReceiptStatus; reason?: string; receivedAt: string },
+): ConversationEvent[] {
+  const conversation = existing(state, receipt.conversationId);
+  if (conversation.replies.get(receipt.replyId) !== 'delivered') return [];
+  const current = conversation.receipts.get(receipt.replyId);
+  if (current !== undefined && RECEIPT_RANK[current] >= RECEIPT_RANK[receipt.status]) return [];
+  const { conversationId, replyId, status, reason, receivedAt } = receipt;
+  return [{ type: 'ReplyReceiptRecorded', data: { conversationId, replyId, status, receivedAt, ...(status === 'failed' && reason ? { reason: reason.slice(0, 500) } : {}) } }];
 }
 
 export function decideBlock(state: ConversationState, conversationId: string, blocked: boolean): ConversationEvent[] {

@@ -8,6 +8,7 @@ import type {
   MessageEditRecorded,
   ReplyDelivered,
   ReplyFailed,
+  ReplyReceiptRecorded,
   ReplyRequested,
 } from '@parley/contracts';
 
@@ -22,7 +23,8 @@ export type ConversationEvent =
   | { type: 'ReplyFailed'; data: ReplyFailed }
   | { type: 'ConversationClosed'; data: ConversationClosed }
   | { type: 'CustomerBlockRecorded'; data: ConversationBlockChanged }
-  | { type: 'MessageEditRecorded'; data: MessageEditRecorded };
+  | { type: 'MessageEditRecorded'; data: MessageEditRecorded }
+  | { type: 'ReplyReceiptRecorded'; data: ReplyReceiptRecorded };
 
 export type ConversationEventType = ConversationEvent['type'];
 

@@ -80,6 +80,33 @@ export class ConversationReadModels1763900000000 implements MigrationInterface {
   }
 }
 
+/**
+ * Viber-style receipts: `messages.receipt` / `receipt_at` (delivered / seen / failed after the messenger accepted a
+ * reply), and `reply_external_ids`, which maps the messenger's id of a sent reply (per channel) back to the reply; a
+ * row is written right after the ReplyDelivered append (again on a redelivery: the insert is idempotent).
+ */
+export class ReplyReceipts1765000000000 implements MigrationInterface {
+  readonly name = 'ReplyReceipts1765000000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE conversation.messages ADD COLUMN IF NOT EXISTS receipt text NULL`);
+    await q.query(`ALTER TABLE conversation.messages ADD COLUMN IF NOT EXISTS receipt_at text NULL`);
+    await q.query(`CREATE TABLE IF NOT EXISTS conversation.reply_external_ids (
+      channel_id          uuid NOT NULL,
+      external_message_id text NOT NULL,
+      conversation_id     uuid NOT NULL,
+      reply_id            uuid NOT NULL,
+      PRIMARY KEY (channel_id, external_message_id)
+    )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE IF EXISTS conversation.reply_external_ids`);
+    await q.query(`ALTER TABLE conversation.messages DROP COLUMN IF EXISTS receipt_at`);
+    await q.query(`ALTER TABLE conversation.messages DROP COLUMN IF EXISTS receipt`);
+  }
+}
+
 /** `messages.edited_at`: when the customer last edited the message (MessageEditRecorded). */
 export class MessageEditedAt1764600000000 implements MigrationInterface {
   readonly name = 'MessageEditedAt1764600000000';

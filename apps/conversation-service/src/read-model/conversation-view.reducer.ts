@@ -22,6 +22,9 @@ export interface MessageRecord extends MessageView {
 
 const PREVIEW_LENGTH = 200;
 
+/** `failureCode` of a reply the messenger accepted and later reported as failed (a Viber `failed` receipt). */
+export const RECEIPT_FAILURE_CODE = 'MESSENGER_REPORTED_FAILED';
+
 function preview(text: string, attachments: readonly AttachmentRef[]): string {
   if (text.trim() !== '') return text.slice(0, PREVIEW_LENGTH);
   return attachments.length > 0 ? `[${attachments.map((a) => a.name).join(', ')}]`.slice(0, PREVIEW_LENGTH) : '';
@@ -80,6 +83,7 @@ export function applyToConversation(record: ConversationRecord | undefined, stor
     case 'ReplyDelivered':
     case 'ReplyFailed':
     case 'MessageEditRecorded':
+    case 'ReplyReceiptRecorded':
       return next;
   }
 }
@@ -138,6 +142,15 @@ export function applyToMessages(messages: Map<string, MessageRecord>, stored: St
       if (current) changed = { ...current, text: event.data.text, editedAt: event.data.editedAt };
       break;
     }
+    case 'ReplyReceiptRecorded': {
+      const current = messages.get(event.data.replyId);
+      const { status, reason, receivedAt } = event.data;
+      if (current) {
+        changed = { ...current, receipt: status, receiptAt: receivedAt };
+        if (status === 'failed') changed = { ...changed, status: 'failed', failureCode: RECEIPT_FAILURE_CODE, failureReason: reason ?? 'the messenger reported the message as failed' };
+      }
+      break;
+    }
     default:
       break;
   }
@@ -149,7 +162,7 @@ export function applyToMessages(messages: Map<string, MessageRecord>, stored: St
 export function referencedMessageId(stored: StoredEvent): string | undefined {
   const event = toDomainEvent(stored);
   if (event.type === 'MessageEditRecorded') return event.data.messageId;
-  return event.type === 'ReplyDelivered' || event.type === 'ReplyFailed' ? event.data.replyId : undefined;
+  return event.type === 'ReplyDelivered' || event.type === 'ReplyFailed' || event.type === 'ReplyReceiptRecorded' ? event.data.replyId : undefined;
 }
 
 /** The conversation view of a whole stream (command replies). */

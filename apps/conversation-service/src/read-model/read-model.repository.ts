@@ -35,6 +35,8 @@ interface MessageRow {
   failure_reason: string | null;
   external_message_id: string | null;
   edited_at: string | null;
+  receipt: string | null;
+  receipt_at: string | null;
   sent_at: string;
 }
 
@@ -44,9 +46,9 @@ const CONVERSATION_COLUMNS = `id uuid, line_id uuid, channel_id uuid, channel_ty
 const CONVERSATION_NAMES =
   'id, line_id, channel_id, channel_type, contact_id, external_chat_id, status, assignee_id, blocked, previous_conversation_id, opened_at, last_message_at, last_message_preview, message_count, version, last_activity_at';
 const MESSAGE_COLUMNS = `id uuid, conversation_id uuid, stream_position int, direction text, author jsonb, text text,
-  attachments jsonb, status text, failure_code text, failure_reason text, external_message_id text, sent_at text, edited_at text`;
+  attachments jsonb, status text, failure_code text, failure_reason text, external_message_id text, sent_at text, edited_at text, receipt text, receipt_at text`;
 const MESSAGE_NAMES =
-  'id, conversation_id, stream_position, direction, author, text, attachments, status, failure_code, failure_reason, external_message_id, sent_at, edited_at';
+  'id, conversation_id, stream_position, direction, author, text, attachments, status, failure_code, failure_reason, external_message_id, sent_at, edited_at, receipt, receipt_at';
 
 function toConversationRow(r: ConversationRecord): ConversationRow {
   return {
@@ -105,6 +107,8 @@ function toMessageRow(r: MessageRecord): MessageRow {
     external_message_id: r.externalMessageId ?? null,
     sent_at: r.sentAt,
     edited_at: r.editedAt ?? null,
+    receipt: r.receipt ?? null,
+    receipt_at: r.receiptAt ?? null,
   };
 }
 
@@ -123,6 +127,8 @@ function fromMessageRow(r: MessageRow): MessageRecord {
     ...(r.external_message_id === null ? {} : { externalMessageId: r.external_message_id }),
     sentAt: r.sent_at,
     ...(r.edited_at === null ? {} : { editedAt: r.edited_at }),
+    ...(r.receipt === null ? {} : { receipt: r.receipt as NonNullable<MessageRecord['receipt']> }),
+    ...(r.receipt_at === null ? {} : { receiptAt: r.receipt_at }),
   };
 }
 

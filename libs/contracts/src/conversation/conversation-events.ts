@@ -310,6 +310,36 @@ export const MessageEditRecordedV1 = defineEvent({
   description: 'The customer edited a message of the conversation (Telegram edited_message); the log shows the new text as edited.',
 });
 
+export const ReplyReceiptStatusesRecorded = ['delivered', 'seen', 'failed'] as const;
+
+export class ReplyReceiptRecorded extends ConversationFact {
+  @IsUUID()
+  replyId!: string;
+
+  /** `delivered` to the customer's device, `seen` by the customer, or `failed` after the messenger had accepted it. */
+  @IsIn(ReplyReceiptStatusesRecorded)
+  status!: (typeof ReplyReceiptStatusesRecorded)[number];
+
+  /** The messenger's reason for `failed` (Viber `desc`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+
+  /** When the messenger reported it (its time). */
+  @IsISO8601({ strict: true })
+  receivedAt!: string;
+}
+
+export const ReplyReceiptRecordedV1 = defineEvent({
+  type: 'ReplyReceiptRecorded',
+  version: 1,
+  subject: 'parley.conversation.reply-receipt-recorded.v1',
+  data: ReplyReceiptRecorded,
+  description:
+    'The messenger reported a delivered reply as delivered to the device, seen, or failed with a reason (Viber receipts); a later report never lowers the status (seen stays seen).',
+});
+
 /** Every conversation event definition, for consumers that fold a whole stream. */
 export const ConversationEvents = [
   ConversationOpenedV1,
@@ -322,4 +352,5 @@ export const ConversationEvents = [
   ConversationClosedV1,
   CustomerBlockRecordedV1,
   MessageEditRecordedV1,
+  ReplyReceiptRecordedV1,
 ] as const;

@@ -123,6 +123,19 @@ export class MessageView {
   @IsString()
   externalMessageId?: string;
 
+  /**
+   * What the messenger reported after accepting a reply (Viber receipts): `delivered` to the device, `seen`, or
+   * `failed` (then `status` is `failed` too, code `MESSENGER_REPORTED_FAILED`, the messenger's reason). Absent: no report.
+   */
+  @IsOptional()
+  @IsIn(['delivered', 'seen', 'failed'])
+  receipt?: 'delivered' | 'seen' | 'failed';
+
+  /** When the last receipt was reported. */
+  @IsOptional()
+  @IsString()
+  receiptAt?: string;
+
   @IsString()
   sentAt!: string;
 

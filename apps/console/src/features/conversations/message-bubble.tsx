@@ -1,5 +1,6 @@
 import { attachmentUrl } from '../../api/client';
 import type { Attachment } from '../../api/types';
+import { deliveryLabel, deliveryLabelKey } from '../../i18n/message-status-messages';
 import type { ListedMessage } from '../../state/message-list';
 import { channelLabel, formatMessageTime, formatSize } from '../../ui/format';
 
@@ -24,14 +25,9 @@ function authorLabel(m: ListedMessage, me: string, contactName: string, channelT
   }
 }
 
-const statusLabels: Partial<Record<ListedMessage['status'], string>> = {
-  pending: 'Sending…',
-  delivered: 'Delivered',
-  failed: 'Not delivered',
-};
-
 export function MessageBubble({ message: m, me, token, contactName, channelType }: Props) {
-  const status = m.direction === 'outbound' ? statusLabels[m.status] : undefined;
+  const statusKey = m.direction === 'outbound' ? deliveryLabelKey(m.status, m.receipt) : undefined;
+  const status = statusKey === undefined ? undefined : deliveryLabel(statusKey);
   return (
     <article
       className={`message message-${m.direction} author-${m.author.kind}${m.status === 'failed' ? ' message-failed' : ''}`}
@@ -67,7 +63,13 @@ export function MessageBubble({ message: m, me, token, contactName, channelType 
         )}
       </div>
       {status && (
-        <div className={`message-status small status-${m.status}`} data-testid="message-status" data-status={m.status}>
+        <div
+          className={`message-status small status-${m.status}`}
+          data-testid="message-status"
+          data-status={m.status}
+          data-receipt={m.receipt}
+          title={m.receiptAt}
+        >
           {status}
           {m.status === 'failed' && (m.failureReason || m.failureCode) && (
             <span className="failure-reason" data-testid="message-failure-reason">

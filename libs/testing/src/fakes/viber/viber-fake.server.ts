@@ -37,7 +37,7 @@ export class ViberFake {
     readonly baseUrl: string,
     options: ViberFakeOptions,
   ) {
-    this.store = new ViberFakeStore(baseUrl);
+    this.store = new ViberFakeStore(options.mediaBaseUrl ?? baseUrl);
     this.sender = new ViberCallbackSender({ ...defaultViberRetryPolicy, ...options.callbackRetry });
     this.limits = { maxUnansweredPerHour: options.maxUnansweredPerHour ?? 100, userDetailsPer12h: options.userDetailsPer12h ?? 2 };
     this.autoDelivered = options.autoDelivered ?? true;

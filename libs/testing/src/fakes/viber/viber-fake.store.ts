@@ -53,6 +53,7 @@ export class ViberFakeStore {
   private nextToken = 5_753_750_845_017_966_000n;
   private nextMedia = 1;
 
+  /** `baseUrl`: where the media URLs point (the fake's address, or the public base of a proxy in front of it). */
   constructor(readonly baseUrl: string) {}
 
   addBot(config: ViberFakeBotConfig): BotState {

@@ -44,6 +44,11 @@ export interface ViberFakeOptions {
   maxUnansweredPerHour?: number;
   /** get_user_details calls per user per 12 hours (default 2). */
   userDetailsPer12h?: number;
+  /**
+   * Base of the media, avatar and icon URLs the fake hands out (default: its own address). A proxy in front (the
+   * messenger sandbox) sets its public base, so the gateway sees media on the same host as VIBER_API_URL.
+   */
+  mediaBaseUrl?: string;
   /** Send `delivered` right after each accepted send_message (default true). */
   autoDelivered?: boolean;
 }
