@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GraphApiError } from './meta-fake.errors';
 import { customerMessageEvent, echoEvent, fieldOf } from './meta-fake.events';
 import { MetaFaultInjector, MetaRateLimiter } from './meta-fake.faults';
+import { playTransportFault } from '../shared/fault-queue';
 import { readBody, readObject, subscribedApps } from './meta-fake.graph';
 import { handleSend, sendFields } from './meta-fake.send';
 import { MetaFakeStore, type AccountState } from './meta-fake.store';
@@ -256,8 +257,7 @@ export class MetaFake {
       res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(json) }).end(json);
     };
     const fault = this.faults.take(path);
-    if (fault?.kind === 'drop') return void req.socket.destroy();
-    if (fault?.kind === 'http') return void res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html>${fault.status}</html>`);
+    if (await playTransportFault(fault, req, res)) return;
     try {
       if (fault?.kind === 'error') throw new GraphApiError(fault.code, fault.subcode, fault.message, fault.status);
       if (version[1] !== this.version) throw new GraphApiError(2635);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { defaultDescription, TgApiError, TgErrors } from './telegram-fake.errors';
 import type { TgFaultInjector, TgRateLimiter } from './telegram-fake.faults';
+import { playTransportFault } from '../shared/fault-queue';
 import { MAX_DOWNLOAD_BYTES, TgDescribed, tgMethods, type TgMethodContext } from './telegram-fake.methods';
 import { parseRequest, type TgRequest } from './telegram-fake.params';
 import { tgSendMethods } from './telegram-fake.send-methods';
@@ -79,14 +80,9 @@ export async function handleTelegramHttp(deps: TgHttpDeps, req: IncomingMessage,
   deps.record(entry);
 
   const fault = deps.faults.take(method);
-  if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-  if (fault?.kind === 'drop') {
-    req.socket.destroy();
-    return;
-  }
-  if (fault?.kind === 'http') {
-    entry.status = fault.status;
-    res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html><body><h1>${fault.status}</h1></body></html>`);
+  const ended = await playTransportFault(fault, req, res);
+  if (ended) {
+    if ('httpStatus' in ended) entry.status = ended.httpStatus;
     return;
   }
   try {

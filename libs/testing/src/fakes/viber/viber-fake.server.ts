@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { defaultViberRetryPolicy, ViberCallbackSender } from './viber-fake.callback-sender';
 import { customerMessage } from './viber-fake.customer';
 import { ViberFaultInjector } from './viber-fake.faults';
+import { playTransportFault } from '../shared/fault-queue';
 import { fetchMedia, readBody } from './viber-fake.http';
 import { toViberJson, ViberStatus, ViberStatusError } from './viber-fake.json';
 import { viberMethods } from './viber-fake.methods';
@@ -254,15 +255,9 @@ export class ViberFake {
     if (req.method !== 'POST') return void res.writeHead(405).end();
 
     const fault = this.faults.take(method);
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    if (fault?.kind === 'drop') {
-      entry.result = { dropped: true };
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'http') {
-      entry.result = { httpStatus: fault.status };
-      res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html><body>${fault.status}</body></html>`);
+    const ended = await playTransportFault(fault, req, res);
+    if (ended) {
+      entry.result = ended;
       return;
     }
     let result: Record<string, unknown>;

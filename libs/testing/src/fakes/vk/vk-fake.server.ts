@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { defaultCallbackRetryPolicy, postRaw, VkCallbackSender } from './vk-fake.callback-sender';
 import { VkApiError } from './vk-fake.errors';
 import { VkFaultInjector, VkRateLimiter } from './vk-fake.faults';
+import { playTransportFault } from '../shared/fault-queue';
 import { vkMethods } from './vk-fake.methods';
 import type { CommunityState } from './vk-fake.store';
 import { VkFakeStore } from './vk-fake.store';
@@ -337,15 +338,9 @@ export class VkFake {
     for (const listener of this.callListeners) listener(entry);
 
     const fault = this.faults.take(method);
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    if (fault?.kind === 'drop') {
-      entry.result = { dropped: true };
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'http') {
-      entry.result = { httpStatus: fault.status };
-      res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html><body>${fault.status}</body></html>`);
+    const ended = await playTransportFault(fault, req, res);
+    if (ended) {
+      entry.result = ended;
       return;
     }
     try {
