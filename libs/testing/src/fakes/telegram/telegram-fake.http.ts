@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { defaultDescription, TgApiError, TgErrors } from './telegram-fake.errors';
 import type { TgFaultInjector, TgRateLimiter } from './telegram-fake.faults';
 import { playTransportFault } from '../shared/fault-queue';
+import { listenFakeHttp } from '../shared/fake-http-server';
 import { MAX_DOWNLOAD_BYTES, TgDescribed, tgMethods, type TgMethodContext } from './telegram-fake.methods';
 import { parseRequest, type TgRequest } from './telegram-fake.params';
 import { tgSendMethods } from './telegram-fake.send-methods';
@@ -159,22 +159,16 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /** Listens on 127.0.0.1:`port` (0 = a free one) and answers with the deps `current()` gives (503 until then). */
-export async function listenTelegramHttp(port: number, current: () => TgHttpDeps | undefined): Promise<{ server: Server; baseUrl: string }> {
-  const server = createServer((req, res) => {
-    const deps = current();
-    if (!deps) {
-      res.writeHead(503).end();
-      return;
-    }
-    handleTelegramHttp(deps, req, res).catch((err: unknown) => {
+export function listenTelegramHttp(port: number, current: () => TgHttpDeps | undefined): Promise<{ server: Server; baseUrl: string }> {
+  return listenFakeHttp(
+    port,
+    (req, res) => {
+      const deps = current();
+      return deps && handleTelegramHttp(deps, req, res);
+    },
+    (res, err) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: false, error_code: 500, description: err instanceof Error ? err.message : 'Internal Server Error' }));
-    });
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    },
+  );
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { chatMemberChange, customerMessageFields, editCustomerMessage } from './telegram-fake.customer';
 import { TgFaultInjector, TgRateLimiter, type TgLimitKind } from './telegram-fake.faults';
 import { listenTelegramHttp, type TgHttpDeps } from './telegram-fake.http';
+import { closeFakeHttp } from '../shared/fake-http-server';
 import { TgFakeStore, type TgBotState } from './telegram-fake.store';
 import type {
   TgApiCallRecord,
@@ -81,10 +82,7 @@ export class TelegramFake {
   async stop(): Promise<void> {
     await this.sender.stop();
     for (const waiters of this.updateWaiters.values()) for (const wake of waiters) wake();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeFakeHttp(this.server);
   }
 
   // ---- configuration ------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { defaultViberRetryPolicy, ViberCallbackSender } from './viber-fake.callback-sender';
 import { customerMessage } from './viber-fake.customer';
 import { ViberFaultInjector } from './viber-fake.faults';
 import { playTransportFault } from '../shared/fault-queue';
+import { closeFakeHttp, listenFakeHttp } from '../shared/fake-http-server';
 import { fetchMedia, readBody } from './viber-fake.http';
 import { toViberJson, ViberStatus, ViberStatusError } from './viber-fake.json';
 import { viberMethods } from './viber-fake.methods';
@@ -46,20 +46,8 @@ export class ViberFake {
 
   static async start(options: ViberFakeOptions = {}): Promise<ViberFake> {
     const holder: { fake?: ViberFake } = {};
-    const server = createServer((req, res) => {
-      const fake = holder.fake;
-      if (!fake) return void res.writeHead(503).end();
-      fake.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(err instanceof Error ? err.message : 'internal error');
-      });
-    });
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    holder.fake = new ViberFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options);
+    const { server, baseUrl } = await listenFakeHttp(0, (req, res) => holder.fake?.handle(req, res));
+    holder.fake = new ViberFake(server, baseUrl, options);
     return holder.fake;
   }
 
@@ -71,10 +59,7 @@ export class ViberFake {
   async stop(): Promise<void> {
     this.sender.stop();
     await this.sender.idle();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeFakeHttp(this.server);
   }
 
   // ---- configuration ------------------------------------------------------------------------------------------

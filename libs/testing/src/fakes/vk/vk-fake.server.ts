@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { defaultCallbackRetryPolicy, postRaw, VkCallbackSender } from './vk-fake.callback-sender';
 import { VkApiError } from './vk-fake.errors';
 import { VkFaultInjector, VkRateLimiter } from './vk-fake.faults';
 import { playTransportFault } from '../shared/fault-queue';
+import { closeFakeHttp, listenFakeHttp } from '../shared/fake-http-server';
 import { vkMethods } from './vk-fake.methods';
 import type { CommunityState } from './vk-fake.store';
 import { VkFakeStore } from './vk-fake.store';
@@ -60,24 +60,8 @@ export class VkFake {
   /** Starts the fake on a free port of 127.0.0.1. */
   static async start(options: VkFakeOptions = {}): Promise<VkFake> {
     const holder: { fake?: VkFake } = {};
-    const server = createServer((req, res) => {
-      const fake = holder.fake;
-      if (!fake) {
-        res.writeHead(503).end();
-        return;
-      }
-      fake.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(err instanceof Error ? err.message : 'internal error');
-      });
-    });
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    holder.fake = new VkFake(server, `http://127.0.0.1:${port}`, options);
+    const { server, baseUrl } = await listenFakeHttp(0, (req, res) => holder.fake?.handle(req, res));
+    holder.fake = new VkFake(server, baseUrl, options);
     return holder.fake;
   }
 
@@ -89,10 +73,7 @@ export class VkFake {
   /** Waits for callbacks under way, then closes the server. */
   async stop(): Promise<void> {
     await this.sender.idle();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeFakeHttp(this.server);
   }
 
   // ---- configuration ------------------------------------------------------------------------------------------
