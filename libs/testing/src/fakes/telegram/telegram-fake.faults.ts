@@ -1,8 +1,4 @@
-import type { TgFault, TgRateLimitOptions } from './telegram-fake.types';
-import { FaultQueue } from '../shared/fault-queue';
-
-/** Faults a test injects for the next N calls of a method (`*` matches any). First injected, first used. */
-export class TgFaultInjector extends FaultQueue<TgFault> {}
+import type { TgRateLimitOptions } from './telegram-fake.types';
 
 export type TgLimitKind = 'bot' | 'chat';
 

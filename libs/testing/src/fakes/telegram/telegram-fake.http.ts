@@ -1,13 +1,14 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { defaultDescription, TgApiError, TgErrors } from './telegram-fake.errors';
-import type { TgFaultInjector, TgRateLimiter } from './telegram-fake.faults';
+import type { TgRateLimiter } from './telegram-fake.faults';
+import type { FaultQueue, TransportFault } from '../shared/fault-queue';
 import { playTransportFault } from '../shared/fault-queue';
 import { listenFakeHttp } from '../shared/fake-http-server';
 import { MAX_DOWNLOAD_BYTES, TgDescribed, tgMethods, type TgMethodContext } from './telegram-fake.methods';
 import { parseRequest, type TgRequest } from './telegram-fake.params';
 import { tgSendMethods } from './telegram-fake.send-methods';
 import type { TgBotState, TgFakeStore } from './telegram-fake.store';
-import type { TgApiCallRecord, TgBotSentMessage, TgUpdateRecord } from './telegram-fake.types';
+import type { TgApiCallRecord, TgBotSentMessage, TgFault, TgUpdateRecord } from './telegram-fake.types';
 
 /** Requests larger than this are refused with 413 before they are parsed (a 50 MB document plus its form). */
 const MAX_REQUEST_BYTES = 52 * 1024 * 1024;
@@ -17,7 +18,7 @@ const handlers = { ...tgMethods, ...tgSendMethods };
 /** What the HTTP side needs from the fake. */
 export interface TgHttpDeps {
   store: TgFakeStore;
-  faults: TgFaultInjector;
+  faults: FaultQueue<TgFault | TransportFault>;
   limiter: TgRateLimiter;
   requireHttpsWebhook: boolean;
   record(call: TgApiCallRecord): void;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { defaultViberRetryPolicy, ViberCallbackSender } from './viber-fake.callback-sender';
 import { customerMessage } from './viber-fake.customer';
-import { ViberFaultInjector } from './viber-fake.faults';
+import { FaultScriptedFake } from '../shared/fault-scripted-fake';
 import { playTransportFault } from '../shared/fault-queue';
 import { closeFakeHttp, listenFakeHttp } from '../shared/fake-http-server';
 import { fetchMedia, readBody } from './viber-fake.http';
@@ -25,9 +25,8 @@ import type {
  * A faithful fake of Viber's REST Bot API and its callbacks, over real HTTP on 127.0.0.1 (see README.md next to
  * this file). One instance serves any number of bots (by auth token) and users.
  */
-export class ViberFake {
+export class ViberFake extends FaultScriptedFake<ViberFault> {
   readonly store: ViberFakeStore;
-  private readonly faults = new ViberFaultInjector();
   private readonly sender: ViberCallbackSender;
   private readonly record: ViberApiCallRecord[] = [];
   private readonly limits: { maxUnansweredPerHour: number; userDetailsPer12h: number };
@@ -38,6 +37,7 @@ export class ViberFake {
     readonly baseUrl: string,
     options: ViberFakeOptions,
   ) {
+    super();
     this.store = new ViberFakeStore(baseUrl);
     this.sender = new ViberCallbackSender({ ...defaultViberRetryPolicy, ...options.callbackRetry });
     this.limits = { maxUnansweredPerHour: options.maxUnansweredPerHour ?? 100, userDetailsPer12h: options.userDetailsPer12h ?? 2 };
@@ -153,26 +153,6 @@ export class ViberFake {
   /** The next `times` calls of `method` (`*` = any) answer a Viber status (2, 12, …). */
   failNext(method: string, status: number, times = 1): void {
     this.faults.add(method, { kind: 'status', status }, times);
-  }
-
-  failNextHttp(method: string, status: number, times = 1): void {
-    this.faults.add(method, { kind: 'http', status }, times);
-  }
-
-  delayNext(method: string, ms: number, times = 1): void {
-    this.faults.add(method, { kind: 'delay', ms }, times);
-  }
-
-  dropNext(method: string, times = 1): void {
-    this.faults.add(method, { kind: 'drop' }, times);
-  }
-
-  inject(method: string, fault: ViberFault, times = 1): void {
-    this.faults.add(method, fault, times);
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
   }
 
   // ---- the record ---------------------------------------------------------------------------------------------

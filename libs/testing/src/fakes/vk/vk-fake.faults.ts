@@ -1,8 +1,4 @@
-import type { VkFault, VkRateLimitOptions } from './vk-fake.types';
-import { FaultQueue } from '../shared/fault-queue';
-
-/** Faults a test injects for the next N calls of a method (`*` matches any). First injected, first used. */
-export class VkFaultInjector extends FaultQueue<VkFault> {}
+import type { VkRateLimitOptions } from './vk-fake.types';
 
 /**
  * Sliding 1-second window per token, like VK's "N requests per second" limit. Only admitted requests enter the

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { defaultCallbackRetryPolicy, postRaw, VkCallbackSender } from './vk-fake.callback-sender';
 import { VkApiError } from './vk-fake.errors';
-import { VkFaultInjector, VkRateLimiter } from './vk-fake.faults';
+import { VkRateLimiter } from './vk-fake.faults';
+import { FaultScriptedFake } from '../shared/fault-scripted-fake';
 import { playTransportFault } from '../shared/fault-queue';
 import { closeFakeHttp, listenFakeHttp } from '../shared/fake-http-server';
 import { vkMethods } from './vk-fake.methods';
@@ -36,9 +37,8 @@ export interface VkFakeWriteResult {
  * A faithful fake of VK API v5.199 and of the Callback API, over real HTTP on 127.0.0.1 (see README.md next to
  * this file). One instance serves any number of communities and users the test configures.
  */
-export class VkFake {
+export class VkFake extends FaultScriptedFake<VkFault> {
   readonly store: VkFakeStore;
-  private readonly faults = new VkFaultInjector();
   private readonly limiter = new VkRateLimiter();
   private readonly sender: VkCallbackSender;
   private readonly record: VkApiCallRecord[] = [];
@@ -49,6 +49,7 @@ export class VkFake {
     readonly baseUrl: string,
     options: VkFakeOptions,
   ) {
+    super();
     this.store = new VkFakeStore(baseUrl);
     this.sender = new VkCallbackSender({ ...defaultCallbackRetryPolicy, ...options.callbackRetry }, (groupId) => {
       const c = this.store.communities.get(groupId);
@@ -208,29 +209,6 @@ export class VkFake {
   /** The next `times` calls of `method` (`*` = any) fail with a VK error code (6, 9, 10, 14, 901, …). */
   failNext(method: string, errorCode: number, times = 1): void {
     this.faults.add(method, { kind: 'error', errorCode }, times);
-  }
-
-  /** The next `times` calls of `method` answer a bare HTTP status (e.g. 502). */
-  failNextHttp(method: string, status: number, times = 1): void {
-    this.faults.add(method, { kind: 'http', status }, times);
-  }
-
-  /** The next `times` calls of `method` are answered after `ms` (then normally). */
-  delayNext(method: string, ms: number, times = 1): void {
-    this.faults.add(method, { kind: 'delay', ms }, times);
-  }
-
-  /** The next `times` calls of `method` have their connection destroyed without an answer. */
-  dropNext(method: string, times = 1): void {
-    this.faults.add(method, { kind: 'drop' }, times);
-  }
-
-  inject(method: string, fault: VkFault, times = 1): void {
-    this.faults.add(method, fault, times);
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
   }
 
   /** Turns VK's per-token limit on (e.g. `{perSecond: 20}`) or off (undefined). */
