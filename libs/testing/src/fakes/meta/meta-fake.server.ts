@@ -3,8 +3,8 @@ import { GraphApiError } from './meta-fake.errors';
 import { customerMessageEvent, echoEvent, fieldOf } from './meta-fake.events';
 import { MetaFaultInjector, MetaRateLimiter } from './meta-fake.faults';
 import { playTransportFault } from '../shared/fault-queue';
-import { closeFakeHttp, listenFakeHttp } from '../shared/fake-http-server';
-import { readBody, readObject, subscribedApps } from './meta-fake.graph';
+import { closeFakeHttp, listenFakeHttp, readBody } from '../shared/fake-http-server';
+import { readObject, subscribedApps } from './meta-fake.graph';
 import { handleSend, sendFields } from './meta-fake.send';
 import { MetaFakeStore, type AccountState } from './meta-fake.store';
 import type {

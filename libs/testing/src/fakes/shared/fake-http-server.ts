@@ -38,3 +38,13 @@ export function closeFakeHttp(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+/** The whole body of a request. */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

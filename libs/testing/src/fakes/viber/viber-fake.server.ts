@@ -3,8 +3,8 @@ import { defaultViberRetryPolicy, ViberCallbackSender } from './viber-fake.callb
 import { customerMessage } from './viber-fake.customer';
 import { FaultScriptedFake } from '../shared/fault-scripted-fake';
 import { playTransportFault } from '../shared/fault-queue';
-import { closeFakeHttp, listenFakeHttp } from '../shared/fake-http-server';
-import { fetchMedia, readBody } from './viber-fake.http';
+import { closeFakeHttp, listenFakeHttp, readBody } from '../shared/fake-http-server';
+import { fetchMedia } from './viber-fake.http';
 import { toViberJson, ViberStatus, ViberStatusError } from './viber-fake.json';
 import { viberMethods } from './viber-fake.methods';
 import { ViberFakeStore, type BotState } from './viber-fake.store';

@@ -5,7 +5,7 @@ import { VkApiError } from './vk-fake.errors';
 import { VkRateLimiter } from './vk-fake.faults';
 import { FaultScriptedFake } from '../shared/fault-scripted-fake';
 import { playTransportFault } from '../shared/fault-queue';
-import { closeFakeHttp, listenFakeHttp } from '../shared/fake-http-server';
+import { closeFakeHttp, listenFakeHttp, readBody } from '../shared/fake-http-server';
 import { vkMethods } from './vk-fake.methods';
 import type { CommunityState } from './vk-fake.store';
 import { VkFakeStore } from './vk-fake.store';
@@ -344,15 +344,6 @@ function captchaExtras(code: number, baseUrl: string): Record<string, unknown> {
   if (code !== 14) return {};
   const sid = randomBytes(6).toString('hex');
   return { captcha_sid: sid, captcha_img: `${baseUrl}/captcha.php?sid=${sid}` };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function sendJson(res: ServerResponse, value: unknown): void {
