@@ -20,7 +20,10 @@ module.exports = {
   testMatch: tier ? patterns[tier] : [...patterns.unit, ...patterns.int, ...patterns.e2e],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcOptions({ rewritePaths: false }), swcrc: false }] },
-  moduleNameMapper: { '^@parley/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@parley/channel-kit/testbed$': '<rootDir>/libs/channel-kit/test/gateway-testbed.ts',
+    '^@parley/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+  },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',

@@ -1,16 +1,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AttachmentStore } from '@parley/channel-kit';
-import { GatewayRequestsByType, newCorrelation, ParleyError, Streams, type AttachmentRef, type ChannelView, type SendReply } from '@parley/contracts';
-import { MessagingConnection, RequestClient, type MessagingLogger } from '@parley/messaging';
-import { createLogger, loadConfig, runService, type RunningService } from '@parley/observability';
-import { createTestDatabase, freePort, startTestNats, TelegramFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
+import { caught, GatewayTestbed } from '@parley/channel-kit/testbed';
+import { GatewayRequestsByType, newCorrelation, type AttachmentRef, type ChannelView, type SendReply } from '@parley/contracts';
+import type { AttachmentStore } from '@parley/channel-kit';
+import type { RequestClient } from '@parley/messaging';
+import type { RunningService } from '@parley/observability';
+import { TelegramFake, waitFor, type StoredEvent, type TestDatabase } from '@parley/testing';
 import { Client } from 'pg';
 import { configureGatewayTelegramApp, createAppModule } from '../src/app.module';
 import { GatewayTelegramConfig } from '../src/gateway-telegram.config';
-import { readStream, type StoredEvent } from './inbound-reader';
 
-const quiet: MessagingLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const noProcess = { exit: () => undefined, on: () => undefined, off: () => undefined };
 const tgRequests = GatewayRequestsByType.telegram;
 
 const BOT_ID = 7100001;
@@ -23,37 +21,28 @@ const AVATAR = randomBytes(900);
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-async function caught(promise: Promise<unknown>): Promise<ParleyError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return err;
-    throw err;
-  }
-  throw new Error('expected a ParleyError');
-}
-
 describe('gateway-telegram (real NATS, Postgres and the Telegram fake over HTTP)', () => {
-  let nats: NatsServer;
   let db: TestDatabase;
   let tg: TelegramFake;
   let service: RunningService;
-  let client: MessagingConnection;
   let requests: RequestClient;
   let store: AttachmentStore;
   let channel: ChannelView;
-  const logLines: string[] = [];
+  const bed = new GatewayTestbed({
+    serviceName: 'gateway-telegram',
+    database: 'gateway_telegram',
+    startFake: () => TelegramFake.start({ webhookRetry: { maxAttempts: 3, baseDelayMs: 50 } }),
+    configClass: GatewayTelegramConfig,
+    env: (fake) => ({ TELEGRAM_API_URL: fake.apiUrl }),
+    module: createAppModule,
+    configure: configureGatewayTelegramApp,
+  });
+  const logLines = bed.logLines;
 
-  const inbound = (): Promise<StoredEvent[]> => readStream(client.nc, Streams.INBOUND.name);
+  const inbound = (): Promise<StoredEvent[]> => bed.inbound();
   const byKey = async (key: string): Promise<StoredEvent[]> => (await inbound()).filter((e) => e.envelope.data['dedupeKey'] === key);
 
-  async function storedBytes(ref: AttachmentRef): Promise<Buffer> {
-    const got = await store.get(ref.id);
-    if (!got) throw new Error(`attachment ${ref.id} missing`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of got.stream) chunks.push(Buffer.from(chunk as Uint8Array));
-    return Buffer.concat(chunks);
-  }
+  const storedBytes = (ref: AttachmentRef): Promise<Buffer> => bed.bytes(ref);
 
   function send(data: Partial<SendReply> & { externalChatId: string }) {
     return requests.request(
@@ -80,44 +69,15 @@ describe('gateway-telegram (real NATS, Postgres and the Telegram fake over HTTP)
   }
 
   beforeAll(async () => {
-    [nats, db, tg] = await Promise.all([startTestNats(), createTestDatabase('gateway_telegram'), TelegramFake.start({ webhookRetry: { maxAttempts: 3, baseDelayMs: 50 } })]);
-    const port = await freePort();
-    const cfg = loadConfig(GatewayTelegramConfig, {
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TELEGRAM_API_URL: tg.apiUrl,
-      PUBLIC_WEBHOOK_BASE_URL: `http://127.0.0.1:${port}`,
-      PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
-      OUTBOX_POLL_MS: '200',
-    });
-    const started = await runService({
-      serviceName: 'gateway-telegram',
-      config: cfg,
-      module: createAppModule(cfg),
-      configure: (app) => configureGatewayTelegramApp(app),
-      process: noProcess,
-      logger: createLogger({ service: 'gateway-telegram', level: 'debug', destination: { write: (line: string) => void logLines.push(line) } }),
-    });
-    if (!started) throw new Error('gateway-telegram did not start');
-    service = started;
-    client = await MessagingConnection.connect({ serviceName: 'gateway-telegram-test', servers: nats.url, logger: quiet });
-    requests = new RequestClient(client, 15_000);
-    store = await AttachmentStore.open(client.nc);
+    await bed.start();
+    ({ db, fake: tg, service, requests, store } = bed);
     tg.addBot({ token: TOKEN, username: 'shop_bot', firstName: 'Shop' });
     tg.addCustomer({ id: ANN, firstName: 'Ann', lastName: 'B', username: 'ann', photo: AVATAR });
     tg.addCustomer({ id: BOB, firstName: 'Bob' });
     tg.addCustomer({ id: CAROL, firstName: 'Carol' });
   });
 
-  afterAll(async () => {
-    await tg?.stop();
-    await client?.drain();
-    await service?.close();
-    await nats?.stop();
-    await db?.drop();
-  });
+  afterAll(() => bed.stop());
 
   it('refuses a token Telegram does not accept with CHANNEL_CHECK_FAILED', async () => {
     const err = await caught(requests.request(tgRequests.connectChannel, { lineId: LINE, name: 'Bot', settings: { botToken: `${BOT_ID}:AAHwrongTokenWrongToken_99999` } }, newCorrelation()));

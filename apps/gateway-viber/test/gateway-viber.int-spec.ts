@@ -1,26 +1,22 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AttachmentStore } from '@parley/channel-kit';
+import type { AttachmentStore } from '@parley/channel-kit';
 import {
   GatewayErrorCodes,
   GatewayRequestsByType,
   newCorrelation,
-  ParleyError,
   SendErrorCodes,
-  Streams,
   type AttachmentRef,
   type ChannelView,
   type SendReply,
 } from '@parley/contracts';
-import { MessagingConnection, RequestClient, type MessagingLogger } from '@parley/messaging';
-import { createLogger, loadConfig, runService, type RunningService } from '@parley/observability';
-import { createTestDatabase, freePort, startTestNats, ViberFake, viberSignature, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
+import type { RequestClient } from '@parley/messaging';
+import type { RunningService } from '@parley/observability';
+import { caught, GatewayTestbed } from '@parley/channel-kit/testbed';
+import { ViberFake, viberSignature, waitFor, type StoredEvent, type TestDatabase } from '@parley/testing';
 import { Client } from 'pg';
-import { readStream, type StoredEvent } from './inbound-reader';
 import { configureGatewayViberApp, createAppModule } from '../src/app.module';
 import { GatewayViberConfig } from '../src/gateway-viber.config';
 
-const quiet: MessagingLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const noProcess = { exit: () => undefined, on: () => undefined, off: () => undefined };
 const viberRequests = GatewayRequestsByType.viber;
 
 const TOKEN = '4453b6ac1234PLAINTEXT-e02c5f12174805f9-daec9cbb5448c51f';
@@ -31,37 +27,28 @@ const AVATAR = randomBytes(700);
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-async function caught(promise: Promise<unknown>): Promise<ParleyError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return err;
-    throw err;
-  }
-  throw new Error('expected a ParleyError');
-}
-
 describe('gateway-viber (real NATS, Postgres and the Viber fake over HTTP)', () => {
-  let nats: NatsServer;
   let db: TestDatabase;
   let viber: ViberFake;
   let service: RunningService;
-  let client: MessagingConnection;
   let requests: RequestClient;
   let store: AttachmentStore;
   let channel: ChannelView;
-  const logLines: string[] = [];
+  const bed = new GatewayTestbed({
+    serviceName: 'gateway-viber',
+    database: 'gateway_viber',
+    startFake: () => ViberFake.start({ callbackRetry: { delayMs: 50, retryWindowMs: 20_000 } }),
+    configClass: GatewayViberConfig,
+    env: (fake) => ({ VIBER_API_URL: fake.apiUrl, VIBER_API_TIMEOUT_MS: '3000' }),
+    module: createAppModule,
+    configure: configureGatewayViberApp,
+  });
+  const logLines = bed.logLines;
 
-  const inbound = (): Promise<StoredEvent[]> => readStream(client.nc, Streams.INBOUND.name);
+  const inbound = (): Promise<StoredEvent[]> => bed.inbound();
   const ofType = (events: StoredEvent[], type: string) => events.filter((e) => e.envelope.type === type);
 
-  async function storedBytes(ref: AttachmentRef): Promise<Buffer> {
-    const got = await store.get(ref.id);
-    if (!got) throw new Error(`attachment ${ref.id} missing`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of got.stream) chunks.push(Buffer.from(chunk as Uint8Array));
-    return Buffer.concat(chunks);
-  }
+  const storedBytes = (ref: AttachmentRef): Promise<Buffer> => bed.bytes(ref);
 
   async function putAttachment(name: string, mime: string, bytes: Buffer): Promise<AttachmentRef> {
     return store.put({ name, mime, data: bytes });
@@ -86,45 +73,16 @@ describe('gateway-viber (real NATS, Postgres and the Viber fake over HTTP)', () 
   }
 
   beforeAll(async () => {
-    [nats, db, viber] = await Promise.all([startTestNats(), createTestDatabase('gateway_viber'), ViberFake.start({ callbackRetry: { delayMs: 50, retryWindowMs: 20_000 } })]);
-    const port = await freePort();
-    const cfg = loadConfig(GatewayViberConfig, {
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      VIBER_API_URL: viber.apiUrl,
-      VIBER_API_TIMEOUT_MS: '3000',
-      PUBLIC_WEBHOOK_BASE_URL: `http://127.0.0.1:${port}`,
-      PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
-      OUTBOX_POLL_MS: '200',
-    });
-    const started = await runService({
-      serviceName: 'gateway-viber',
-      config: cfg,
-      module: createAppModule(cfg),
-      configure: (app) => configureGatewayViberApp(app),
-      process: noProcess,
-      logger: createLogger({ service: 'gateway-viber', level: 'debug', destination: { write: (line: string) => void logLines.push(line) } }),
-    });
-    if (!started) throw new Error('gateway-viber did not start');
-    service = started;
-    client = await MessagingConnection.connect({ serviceName: 'gateway-viber-test', servers: nats.url, logger: quiet });
-    requests = new RequestClient(client, 15_000);
-    store = await AttachmentStore.open(client.nc);
+    await bed.start();
+    ({ db, fake: viber, service, requests, store } = bed);
     viber.addBot({ authToken: TOKEN, id: 'pa:5882944422452', name: 'Shop bot', uri: 'parleyshop' });
     viber.addBot({ authToken: OPERATOR_TOKEN, id: 'pa:777', name: 'Agents', uri: 'parleyagents' });
     viber.addUser({ id: USER, name: 'John McClane', avatar: AVATAR });
     viber.addUser({ id: 'ghost==', registered: false });
   });
 
-  afterAll(async () => {
-    await viber?.stop();
-    await client?.drain();
-    await service?.close();
-    await nats?.stop();
-    await db?.drop();
-  });
+  afterAll(() => bed.stop());
+
 
   it('connect: a token Viber refuses is CHANNEL_CHECK_FAILED, nothing stored', async () => {
     const err = await caught(connect('Bad', { authToken: 'not-a-viber-token' }));

@@ -1,12 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { GatewayRequestsByType, newCorrelation, Streams, type ChannelView } from '@parley/contracts';
-import { MessagingConnection, RequestClient, type MessagingLogger } from '@parley/messaging';
-import { createLogger, loadConfig, runService, type RunningService } from '@parley/observability';
-import { createTestDatabase, freePort, startTestNats, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
+import { randomUUID } from 'node:crypto';
+import { GatewayRequestsByType, newCorrelation, type ChannelView } from '@parley/contracts';
+import { GatewayTestbed } from '@parley/channel-kit/testbed';
+import type { RequestClient } from '@parley/messaging';
+import { VkFake, waitFor, type StoredEvent } from '@parley/testing';
 import { Client } from 'pg';
 import { configureGatewayVkApp, createAppModule } from '../src/app.module';
 import { GatewayVkConfig } from '../src/gateway-vk.config';
-import { readStream, type StoredEvent } from './inbound-reader';
 
 /*
  * A callback outage loses messages B and C for good (VK gave up on them), then the customer writes D, which
@@ -14,71 +13,46 @@ import { readStream, type StoredEvent } from './inbound-reader';
  * newest message Parley received (D): the backfill reads the whole 24-hour window and skips known dedupe keys.
  */
 
-const quiet: MessagingLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const noProcess = { exit: () => undefined, on: () => undefined, off: () => undefined };
 const vkRequests = GatewayRequestsByType.vk;
 const GROUP = 22001;
 const TOKEN = 'vk1.a.outage-community-token';
 const USER = 5151;
 
 describe('gateway-vk backfill after a callback outage', () => {
-  let nats: NatsServer;
-  let db: TestDatabase;
+  const bed = new GatewayTestbed({
+    serviceName: 'gateway-vk',
+    clientName: 'gateway-vk-outage-test',
+    database: 'gateway_vk_outage',
+    startFake: () => VkFake.start({ callbackRetry: { maxRetries: 0, delayMs: 50, timeoutMs: 20_000 } }),
+    configClass: GatewayVkConfig,
+    env: (fake) => ({ VK_API_URL: fake.apiUrl }),
+    module: createAppModule,
+    configure: configureGatewayVkApp,
+    logLevel: 'warn',
+  });
   let vk: VkFake;
-  let service: RunningService;
-  let client: MessagingConnection;
   let requests: RequestClient;
   let channel: ChannelView;
   let pg: Client;
 
   const received = async (): Promise<StoredEvent[]> =>
-    (await readStream(client.nc, Streams.INBOUND.name)).filter((e) => e.envelope.type === 'MessageReceived');
+    (await bed.inbound()).filter((e) => e.envelope.type === 'MessageReceived');
 
   beforeAll(async () => {
-    [nats, db, vk] = await Promise.all([
-      startTestNats(),
-      createTestDatabase('gateway_vk_outage'),
-      VkFake.start({ callbackRetry: { maxRetries: 0, delayMs: 50, timeoutMs: 20_000 } }),
-    ]);
-    const port = await freePort();
-    const cfg = loadConfig(GatewayVkConfig, {
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      VK_API_URL: vk.apiUrl,
-      PUBLIC_WEBHOOK_BASE_URL: `http://127.0.0.1:${port}`,
-      PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
-      OUTBOX_POLL_MS: '200',
-    });
-    const started = await runService({
-      serviceName: 'gateway-vk',
-      config: cfg,
-      module: createAppModule(cfg),
-      configure: (app) => configureGatewayVkApp(app),
-      process: noProcess,
-      logger: createLogger({ service: 'gateway-vk', level: 'warn' }),
-    });
-    if (!started) throw new Error('gateway-vk did not start');
-    service = started;
-    client = await MessagingConnection.connect({ serviceName: 'gateway-vk-outage-test', servers: nats.url, logger: quiet });
-    requests = new RequestClient(client, 15_000);
+    await bed.start();
+    ({ fake: vk, requests } = bed);
     vk.addCommunity({ id: GROUP, name: 'Shop', token: TOKEN, secret: 'outage-secret', confirmation: 'c0nf' });
     vk.addUser({ id: USER, firstName: 'Anna', lastName: 'K' });
     const settings = { groupId: GROUP, confirmation: 'c0nf', secret: 'outage-secret', token: TOKEN };
     channel = await requests.request(vkRequests.connectChannel, { lineId: randomUUID(), name: 'Shop', settings }, newCorrelation());
     vk.setCallbackUrl(GROUP, channel.webhookUrl);
-    pg = new Client({ connectionString: db.url });
+    pg = new Client({ connectionString: bed.db.url });
     await pg.connect();
   });
 
   afterAll(async () => {
     await pg?.end();
-    await vk?.stop();
-    await client?.drain();
-    await service?.close();
-    await nats?.stop();
-    await db?.drop();
+    await bed.stop();
   });
 
   it('fetches B and C (lost in the outage, older than D) once after Disconnected → Active; A and D are not repeated', async () => {

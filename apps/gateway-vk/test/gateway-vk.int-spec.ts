@@ -1,26 +1,23 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AttachmentStore } from '@parley/channel-kit';
+import type { AttachmentStore } from '@parley/channel-kit';
 import {
   GatewayRequestsByType,
   newCorrelation,
-  ParleyError,
   SendErrorCodes,
   Streams,
   type AttachmentRef,
   type ChannelView,
   type SendReply,
 } from '@parley/contracts';
-import { MessagingConnection, RequestClient, type MessagingLogger } from '@parley/messaging';
-import { ConfigValidationError, createLogger, loadConfig, runService, type RunningService } from '@parley/observability';
-import { createTestDatabase, freePort, startTestNats, VkFake, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
+import type { MessagingConnection, RequestClient } from '@parley/messaging';
+import { ConfigValidationError, loadConfig, type RunningService } from '@parley/observability';
+import { caught, GatewayTestbed } from '@parley/channel-kit/testbed';
+import { readStream, VkFake, waitFor, type NatsServer, type StoredEvent, type TestDatabase } from '@parley/testing';
 import { Client } from 'pg';
 import { configureGatewayVkApp, createAppModule } from '../src/app.module';
 import { GatewayVkConfig } from '../src/gateway-vk.config';
 import { vkRandomIdFromReplyId } from '../src/vk';
-import { readStream, type StoredEvent } from './inbound-reader';
 
-const quiet: MessagingLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const noProcess = { exit: () => undefined, on: () => undefined, off: () => undefined };
 const vkRequests = GatewayRequestsByType.vk;
 
 const GROUP = 21001;
@@ -39,16 +36,6 @@ function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-async function caught(promise: Promise<unknown>): Promise<ParleyError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return err;
-    throw err;
-  }
-  throw new Error('expected a ParleyError');
-}
-
 describe('gateway-vk (real NATS, Postgres and the VK fake over HTTP)', () => {
   let nats: NatsServer;
   let db: TestDatabase;
@@ -58,22 +45,24 @@ describe('gateway-vk (real NATS, Postgres and the VK fake over HTTP)', () => {
   let requests: RequestClient;
   let store: AttachmentStore;
   let channel: ChannelView;
-  const config = { key: randomBytes(32).toString('base64') };
   /** Every log line the service writes, at debug level, to prove no credential is ever logged. */
-  const logLines: string[] = [];
+  const bed = new GatewayTestbed({
+    serviceName: 'gateway-vk',
+    database: 'gateway_vk',
+    startFake: () => VkFake.start({ callbackRetry: { maxRetries: 3, delayMs: 50, timeoutMs: 20_000 } }),
+    configClass: GatewayVkConfig,
+    env: (fake) => ({ VK_API_URL: fake.apiUrl, VK_API_TIMEOUT_MS: '3000' }),
+    module: createAppModule,
+    configure: configureGatewayVkApp,
+  });
+  const logLines = bed.logLines;
 
-  const inbound = (): Promise<StoredEvent[]> => readStream(client.nc, Streams.INBOUND.name);
+  const inbound = (): Promise<StoredEvent[]> => bed.inbound();
   const channelEvents = async (): Promise<StoredEvent[]> =>
     (await readStream(client.nc, Streams.EVENTS.name, 'parley.channel.')).filter((e) => e.envelope.data['id'] === channel.id);
   const ofType = (events: StoredEvent[], type: string) => events.filter((e) => e.envelope.type === type);
 
-  async function storedBytes(ref: AttachmentRef): Promise<Buffer> {
-    const got = await store.get(ref.id);
-    if (!got) throw new Error(`attachment ${ref.id} missing`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of got.stream) chunks.push(Buffer.from(chunk as Uint8Array));
-    return Buffer.concat(chunks);
-  }
+  const storedBytes = (ref: AttachmentRef): Promise<Buffer> => bed.bytes(ref);
 
   function send(data: Partial<SendReply> & { replyId: string }) {
     return requests.request(
@@ -89,48 +78,15 @@ describe('gateway-vk (real NATS, Postgres and the VK fake over HTTP)', () => {
   }
 
   beforeAll(async () => {
-    [nats, db, vk] = await Promise.all([
-      startTestNats(),
-      createTestDatabase('gateway_vk'),
-      VkFake.start({ callbackRetry: { maxRetries: 3, delayMs: 50, timeoutMs: 20_000 } }),
-    ]);
-    const port = await freePort();
-    const cfg = loadConfig(GatewayVkConfig, {
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      VK_API_URL: vk.apiUrl,
-      VK_API_TIMEOUT_MS: '3000',
-      PUBLIC_WEBHOOK_BASE_URL: `http://127.0.0.1:${port}`,
-      PARLEY_SECRET_KEY: config.key,
-      OUTBOX_POLL_MS: '200',
-    });
-    const started = await runService({
-      serviceName: 'gateway-vk',
-      config: cfg,
-      module: createAppModule(cfg),
-      configure: (app) => configureGatewayVkApp(app),
-      process: noProcess,
-      logger: createLogger({ service: 'gateway-vk', level: 'debug', destination: { write: (line: string) => void logLines.push(line) } }),
-    });
-    if (!started) throw new Error('gateway-vk did not start');
-    service = started;
-    client = await MessagingConnection.connect({ serviceName: 'gateway-vk-test', servers: nats.url, logger: quiet });
-    requests = new RequestClient(client, 15_000);
-    store = await AttachmentStore.open(client.nc);
+    await bed.start();
+    ({ nats, db, fake: vk, service, client, requests, store } = bed);
     vk.addCommunity({ id: GROUP, name: 'Shop', token: TOKEN, secret: SECRET, confirmation: CONFIRMATION });
     vk.addCommunity({ id: OTHER_GROUP, name: 'Other', token: 'vk1.a.other-token' });
     vk.addUser({ id: USER, firstName: 'Ivan', lastName: 'Petrov', avatar: AVATAR });
   });
 
-  afterAll(async () => {
-    await vk?.stop();
-    await client?.drain();
-    await service?.close();
-    await nats?.stop();
-    await db?.drop();
-  });
+  afterAll(() => bed.stop());
+
 
   it('refuses a PARLEY_SECRET_KEY that is not 32 bytes of base64 at boot, naming the variable only', () => {
     const bad = randomBytes(16).toString('base64');

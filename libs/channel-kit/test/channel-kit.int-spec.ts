@@ -1,42 +1,43 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
-import {
-  GatewayRequestsByType,
-  newCorrelation,
-  ParleyError,
-  Streams,
-  type ChannelView,
-  type Envelope,
-} from '@parley/contracts';
-import { MessagingConnection, RequestClient, type MessagingLogger } from '@parley/messaging';
-import { createLogger, loadConfig, runService, type RunningService } from '@parley/observability';
-import { createTestDatabase, freePort, startTestNats, waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
+import { GatewayRequestsByType, newCorrelation, type ChannelView, type Envelope } from '@parley/contracts';
+import type { MessagingConnection, RequestClient } from '@parley/messaging';
+import type { RunningService } from '@parley/observability';
+import { waitFor, type NatsServer, type TestDatabase } from '@parley/testing';
 import { credentialBinding } from '../src/channels';
 import { SecretBox } from '../src/crypto/secret-box';
 import { configureGatewayApp, createGatewayModule } from '../src/gateway';
+import { caught, GatewayTestbed } from './gateway-testbed';
 import { sign, TestGatewayConfig, testGateway } from './signed-test.adapter';
 import { TestMessengerFake } from './test-messenger.fake';
 
-const quiet: MessagingLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const noProcess = { exit: () => undefined, on: () => undefined, off: () => undefined };
 const requests = GatewayRequestsByType.viber;
 const TOKEN = 'auth-token-PLAINTEXT-0123456789';
 const LINE = randomUUID();
 const PNG = randomBytes(2000);
 const KEY = randomBytes(32).toString('base64');
 
-async function caught(promise: Promise<unknown>): Promise<ParleyError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return err;
-    throw err;
-  }
-  throw new Error('expected a ParleyError');
-}
-
 describe('channel-kit gateway skeleton (a signed test messenger, real NATS and Postgres)', () => {
+  const bed = new GatewayTestbed({
+    serviceName: testGateway.serviceName,
+    clientName: 'kit-test-client',
+    database: 'kit_test',
+    startFake: () => TestMessengerFake.start(),
+    configClass: TestGatewayConfig,
+    env: (fake) => ({
+      PARLEY_SECRET_KEY: KEY,
+      // Long enough that only the NOTIFY can make another replica's change visible within the test.
+      CHANNEL_CACHE_MS: '600000',
+      TEST_API_URL: fake.url,
+      CHANNEL_DEGRADED_AFTER_FAILURES: '2',
+      // One webhook at a time, none waiting: a second delivery during one is shed (the tests post one by one).
+      WEBHOOK_MAX_IN_FLIGHT: '1',
+      WEBHOOK_MAX_QUEUED: '0',
+    }),
+    module: (config) => createGatewayModule(testGateway, config),
+    configure: configureGatewayApp,
+    logLevel: 'silent',
+  });
   let nats: NatsServer;
   let db: TestDatabase;
   let fake: TestMessengerFake;
@@ -47,16 +48,7 @@ describe('channel-kit gateway skeleton (a signed test messenger, real NATS and P
   let channel: ChannelView;
   let seq = 0;
 
-  const inbound = async (): Promise<Array<Envelope<Record<string, unknown>>>> => {
-    const jsm = await jetstreamManager(client.nc);
-    const info = await jsm.streams.info(Streams.INBOUND.name);
-    const out: Array<Envelope<Record<string, unknown>>> = [];
-    for (let s = info.state.first_seq; info.state.messages > 0 && s <= info.state.last_seq; s += 1) {
-      const m = await jsm.streams.getMessage(Streams.INBOUND.name, { seq: s });
-      if (m) out.push(m.json());
-    }
-    return out;
-  };
+  const inbound = async (): Promise<Array<Envelope<Record<string, unknown>>>> => (await bed.inbound()).map((e) => e.envelope);
   const view = async (): Promise<ChannelView | undefined> =>
     (await rpc.request(requests.listChannels, {}, newCorrelation())).channels.find((c) => c.id === channel.id);
   const message = (text: string, extra: Record<string, unknown> = {}) => ({ token: `t${++seq}`, user: 'u1', text, date: Math.floor(Date.now() / 1000), ...extra });
@@ -74,49 +66,17 @@ describe('channel-kit gateway skeleton (a signed test messenger, real NATS and P
     rpc.request(requests.send, { channelId: channel.id, conversationId: randomUUID(), replyId: randomUUID(), externalChatId: 'u1', text, attachments: [] }, newCorrelation());
 
   beforeAll(async () => {
-    [nats, db, fake] = await Promise.all([startTestNats(), createTestDatabase('kit_test'), TestMessengerFake.start()]);
+    await bed.start();
+    ({ nats, db, fake, service, client, requests: rpc } = bed);
     fake.tokens.set(TOKEN, 'acct-1');
     fake.media.set('/media/a.png', PNG);
-    const port = await freePort();
-    const config = loadConfig(TestGatewayConfig, {
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_WEBHOOK_BASE_URL: `http://127.0.0.1:${port}`,
-      PARLEY_SECRET_KEY: KEY,
-      // Long enough that only the NOTIFY can make another replica's change visible within the test.
-      CHANNEL_CACHE_MS: '600000',
-      TEST_API_URL: fake.url,
-      OUTBOX_POLL_MS: '200',
-      CHANNEL_DEGRADED_AFTER_FAILURES: '2',
-      // One webhook at a time, none waiting: a second delivery during one is shed (the tests post one by one).
-      WEBHOOK_MAX_IN_FLIGHT: '1',
-      WEBHOOK_MAX_QUEUED: '0',
-    });
-    const started = await runService({
-      serviceName: testGateway.serviceName,
-      config,
-      module: createGatewayModule(testGateway, config),
-      configure: (app) => configureGatewayApp(app),
-      process: noProcess,
-      logger: createLogger({ service: 'kit-test', level: 'silent' }),
-    });
-    if (!started) throw new Error('did not start');
-    service = started;
-    client = await MessagingConnection.connect({ serviceName: 'kit-test-client', servers: nats.url, logger: quiet });
-    rpc = new RequestClient(client, 15_000);
     pg = new Client({ connectionString: db.url });
     await pg.connect();
   });
 
   afterAll(async () => {
     await pg?.end();
-    await client?.drain();
-    await service?.close();
-    await fake?.stop();
-    await nats?.stop();
-    await db?.drop();
+    await bed.stop();
   });
 
   it('connects: credentials checked, webhook registered by API, secrets encrypted; a refused registration leaves nothing', async () => {

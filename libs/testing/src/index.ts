@@ -8,4 +8,5 @@ export * from './fakes/vk';
 export * from './fakes/meta';
 export * from './fakes/viber';
 export * from './fakes/telegram';
+export { readStream, type StoredEvent } from './stream-reader';
 export { EventRecorder, type RecordedEvent, type EventRecorderOptions } from './event-recorder';

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { GraphApiError } from './meta-fake.errors';
 import type { AccountState, MetaFakeStore } from './meta-fake.store';
 
@@ -41,11 +40,4 @@ function pick(all: Record<string, unknown>, fields: string[]): Record<string, un
   return Object.fromEntries(Object.entries(all).filter(([k]) => k === 'id' || fields.includes(k)));
 }
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+

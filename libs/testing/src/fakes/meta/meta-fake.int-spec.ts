@@ -1,7 +1,7 @@
 import axios from 'axios';
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeFakeHttp, listenFakeHttp, readBody } from '../shared/fake-http-server';
 import { waitFor } from '../../wait-for';
 import { MetaFake, PAGE_INBOX_APP_ID } from './meta-fake.server';
 
@@ -16,23 +16,19 @@ class WebhookReceiver {
 
   static async start(): Promise<WebhookReceiver> {
     const holder: { r?: WebhookReceiver } = {};
-    const server = createServer((req, res) => {
-      const r = holder.r as WebhookReceiver;
-      if (req.method === 'GET') {
-        r.lastQuery = new URL(req.url ?? '/', 'http://x').searchParams;
-        return void res.writeHead(200).end(r.lastQuery.get('hub.challenge') ?? '');
-      }
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        r.received.push({ headers: req.headers, raw, body: JSON.parse(raw) as WebhookReceiver['received'][number]['body'] });
-        res.writeHead(r.failFirst-- > 0 ? 500 : r.status).end('EVENT_RECEIVED');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    holder.r = new WebhookReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
+    const { server, baseUrl } = await listenFakeHttp(0, (req, res) => holder.r?.take(req, res));
+    holder.r = new WebhookReceiver(server, `${baseUrl}/hook`);
     return holder.r;
+  }
+
+  private async take(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET') {
+      this.lastQuery = new URL(req.url ?? '/', 'http://x').searchParams;
+      return void res.writeHead(200).end(this.lastQuery.get('hub.challenge') ?? '');
+    }
+    const raw = (await readBody(req)).toString('utf8');
+    this.received.push({ headers: req.headers, raw, body: JSON.parse(raw) as WebhookReceiver['received'][number]['body'] });
+    res.writeHead(this.failFirst-- > 0 ? 500 : this.status).end('EVENT_RECEIVED');
   }
 
   events(): Array<Record<string, unknown>> {
@@ -40,10 +36,7 @@ class WebhookReceiver {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return closeFakeHttp(this.server);
   }
 }
 

@@ -1,9 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { GraphApiError } from './meta-fake.errors';
 import { customerMessageEvent, echoEvent, fieldOf } from './meta-fake.events';
 import { MetaFaultInjector, MetaRateLimiter } from './meta-fake.faults';
-import { readBody, readObject, subscribedApps } from './meta-fake.graph';
+import { playTransportFault } from '../shared/fault-queue';
+import { closeFakeHttp, listenFakeHttp, readBody } from '../shared/fake-http-server';
+import { readObject, subscribedApps } from './meta-fake.graph';
 import { handleSend, sendFields } from './meta-fake.send';
 import { MetaFakeStore, type AccountState } from './meta-fake.store';
 import type {
@@ -40,19 +41,8 @@ export class MetaFake {
 
   static async start(options: MetaFakeOptions = {}): Promise<MetaFake> {
     const holder: { fake?: MetaFake } = {};
-    const server = createServer((req, res) => {
-      if (!holder.fake) return void res.writeHead(503).end();
-      holder.fake.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(err instanceof Error ? err.message : 'internal error');
-      });
-    });
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    holder.fake = new MetaFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options);
+    const { server, baseUrl } = await listenFakeHttp(0, (req, res) => holder.fake?.handle(req, res));
+    holder.fake = new MetaFake(server, baseUrl, options);
     return holder.fake;
   }
 
@@ -68,10 +58,7 @@ export class MetaFake {
 
   async stop(): Promise<void> {
     await this.sender.idle();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeFakeHttp(this.server);
   }
 
   now(): number {
@@ -256,8 +243,7 @@ export class MetaFake {
       res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(json) }).end(json);
     };
     const fault = this.faults.take(path);
-    if (fault?.kind === 'drop') return void req.socket.destroy();
-    if (fault?.kind === 'http') return void res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html>${fault.status}</html>`);
+    if (await playTransportFault(fault, req, res)) return;
     try {
       if (fault?.kind === 'error') throw new GraphApiError(fault.code, fault.subcode, fault.message, fault.status);
       if (version[1] !== this.version) throw new GraphApiError(2635);

@@ -1,33 +1,4 @@
-import type { TgFault, TgRateLimitOptions } from './telegram-fake.types';
-
-/** Faults a test injects for the next N calls of a method (`*` matches any method). First injected, first used. */
-export class TgFaultInjector {
-  private readonly queues = new Map<string, Array<{ fault: TgFault; remaining: number }>>();
-
-  add(method: string, fault: TgFault, times = 1): void {
-    if (!Number.isInteger(times) || times < 1) throw new Error('times must be a positive integer');
-    const queue = this.queues.get(method) ?? [];
-    queue.push({ fault, remaining: times });
-    this.queues.set(method, queue);
-  }
-
-  /** Consumes the fault for this call, if any: the method's own queue first, then `*`. */
-  take(method: string): TgFault | undefined {
-    for (const key of [method, '*']) {
-      const queue = this.queues.get(key);
-      const head = queue?.[0];
-      if (!queue || !head) continue;
-      head.remaining -= 1;
-      if (head.remaining === 0) queue.shift();
-      return head.fault;
-    }
-    return undefined;
-  }
-
-  clear(): void {
-    this.queues.clear();
-  }
-}
+import type { TgRateLimitOptions } from './telegram-fake.types';
 
 export type TgLimitKind = 'bot' | 'chat';
 

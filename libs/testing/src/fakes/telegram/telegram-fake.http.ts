@@ -1,12 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { defaultDescription, TgApiError, TgErrors } from './telegram-fake.errors';
-import type { TgFaultInjector, TgRateLimiter } from './telegram-fake.faults';
+import type { TgRateLimiter } from './telegram-fake.faults';
+import type { FaultQueue, TransportFault } from '../shared/fault-queue';
+import { playTransportFault } from '../shared/fault-queue';
+import { listenFakeHttp } from '../shared/fake-http-server';
 import { MAX_DOWNLOAD_BYTES, TgDescribed, tgMethods, type TgMethodContext } from './telegram-fake.methods';
 import { parseRequest, type TgRequest } from './telegram-fake.params';
 import { tgSendMethods } from './telegram-fake.send-methods';
 import type { TgBotState, TgFakeStore } from './telegram-fake.store';
-import type { TgApiCallRecord, TgBotSentMessage, TgUpdateRecord } from './telegram-fake.types';
+import type { TgApiCallRecord, TgBotSentMessage, TgFault, TgUpdateRecord } from './telegram-fake.types';
 
 /** Requests larger than this are refused with 413 before they are parsed (a 50 MB document plus its form). */
 const MAX_REQUEST_BYTES = 52 * 1024 * 1024;
@@ -16,7 +18,7 @@ const handlers = { ...tgMethods, ...tgSendMethods };
 /** What the HTTP side needs from the fake. */
 export interface TgHttpDeps {
   store: TgFakeStore;
-  faults: TgFaultInjector;
+  faults: FaultQueue<TgFault | TransportFault>;
   limiter: TgRateLimiter;
   requireHttpsWebhook: boolean;
   record(call: TgApiCallRecord): void;
@@ -79,14 +81,9 @@ export async function handleTelegramHttp(deps: TgHttpDeps, req: IncomingMessage,
   deps.record(entry);
 
   const fault = deps.faults.take(method);
-  if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-  if (fault?.kind === 'drop') {
-    req.socket.destroy();
-    return;
-  }
-  if (fault?.kind === 'http') {
-    entry.status = fault.status;
-    res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html><body><h1>${fault.status}</h1></body></html>`);
+  const ended = await playTransportFault(fault, req, res);
+  if (ended) {
+    if ('httpStatus' in ended) entry.status = ended.httpStatus;
     return;
   }
   try {
@@ -163,22 +160,16 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /** Listens on 127.0.0.1:`port` (0 = a free one) and answers with the deps `current()` gives (503 until then). */
-export async function listenTelegramHttp(port: number, current: () => TgHttpDeps | undefined): Promise<{ server: Server; baseUrl: string }> {
-  const server = createServer((req, res) => {
-    const deps = current();
-    if (!deps) {
-      res.writeHead(503).end();
-      return;
-    }
-    handleTelegramHttp(deps, req, res).catch((err: unknown) => {
+export function listenTelegramHttp(port: number, current: () => TgHttpDeps | undefined): Promise<{ server: Server; baseUrl: string }> {
+  return listenFakeHttp(
+    port,
+    (req, res) => {
+      const deps = current();
+      return deps && handleTelegramHttp(deps, req, res);
+    },
+    (res, err) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: false, error_code: 500, description: err instanceof Error ? err.message : 'Internal Server Error' }));
-    });
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    },
+  );
 }

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import { chatMemberChange, customerMessageFields, editCustomerMessage } from './telegram-fake.customer';
-import { TgFaultInjector, TgRateLimiter, type TgLimitKind } from './telegram-fake.faults';
+import { TgRateLimiter, type TgLimitKind } from './telegram-fake.faults';
+import { FaultScriptedFake } from '../shared/fault-scripted-fake';
 import { listenTelegramHttp, type TgHttpDeps } from './telegram-fake.http';
+import { closeFakeHttp } from '../shared/fake-http-server';
 import { TgFakeStore, type TgBotState } from './telegram-fake.store';
 import type {
   TgApiCallRecord,
@@ -30,9 +32,8 @@ export interface TgCustomerActionResult {
  * A faithful fake of the Telegram Bot API (private chats) over real HTTP on 127.0.0.1, with the webhook side:
  * see README.md next to this file. One instance serves any number of bots and customers the test configures.
  */
-export class TelegramFake {
+export class TelegramFake extends FaultScriptedFake<TgFault> {
   readonly store = new TgFakeStore();
-  private readonly faults = new TgFaultInjector();
   private readonly limiter = new TgRateLimiter();
   private readonly sender: TgWebhookSender;
   private readonly record: TgApiCallRecord[] = [];
@@ -46,6 +47,7 @@ export class TelegramFake {
     readonly baseUrl: string,
     options: TgFakeOptions,
   ) {
+    super();
     this.sender = new TgWebhookSender({ ...defaultWebhookRetryPolicy, ...options.webhookRetry });
     this.limiter.configure(options.rateLimit);
     this.http = {
@@ -81,10 +83,7 @@ export class TelegramFake {
   async stop(): Promise<void> {
     await this.sender.stop();
     for (const waiters of this.updateWaiters.values()) for (const wake of waiters) wake();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeFakeHttp(this.server);
   }
 
   // ---- configuration ------------------------------------------------------------------------------------------
@@ -171,24 +170,6 @@ export class TelegramFake {
   failNext(method: string, errorCode: number, times = 1, extra: { retryAfter?: number; description?: string } = {}): void {
     this.faults.add(method, { kind: 'error', errorCode, ...extra }, times);
   }
-
-  /** The next `times` calls of `method` answer a bare HTTP status with an HTML body (a proxy in the way). */
-  failNextHttp(method: string, status: number, times = 1): void {
-    this.faults.add(method, { kind: 'http', status }, times);
-  }
-
-  delayNext(method: string, ms: number, times = 1): void {
-    this.faults.add(method, { kind: 'delay', ms }, times);
-  }
-  /** The next `times` calls of `method` have their connection destroyed without an answer. */
-  dropNext(method: string, times = 1): void {
-    this.faults.add(method, { kind: 'drop' }, times);
-  }
-
-  inject(method: string, fault: TgFault, times = 1): void {
-    this.faults.add(method, fault, times);
-  }
-  clearFaults = (): void => this.faults.clear();
 
   /**
    * Webhook outage: `hold` keeps updates queued and delivers them in order when it ends (Telegram's side was

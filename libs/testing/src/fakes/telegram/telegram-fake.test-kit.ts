@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeFakeHttp, listenFakeHttp, readBody } from '../shared/fake-http-server';
 import { TelegramFake } from './telegram-fake.server';
 import type { TgMessage, TgUpdate } from './telegram-fake.types';
 
@@ -15,18 +15,14 @@ export class WebhookReceiver {
 
   static async start(): Promise<WebhookReceiver> {
     const holder: { r?: WebhookReceiver } = {};
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const r = holder.r as WebhookReceiver;
-        r.received.push({ headers: req.headers, update: JSON.parse(Buffer.concat(chunks).toString('utf8')) as TgUpdate });
-        res.writeHead(r.answer(r.received.length)).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    holder.r = new WebhookReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/telegram/x`);
+    const { server, baseUrl } = await listenFakeHttp(0, (req, res) => holder.r?.take(req, res));
+    holder.r = new WebhookReceiver(server, `${baseUrl}/webhooks/telegram/x`);
     return holder.r;
+  }
+
+  private async take(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.received.push({ headers: req.headers, update: JSON.parse((await readBody(req)).toString('utf8')) as TgUpdate });
+    res.writeHead(this.answer(this.received.length)).end();
   }
 
   ids(): number[] {
@@ -34,10 +30,7 @@ export class WebhookReceiver {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return closeFakeHttp(this.server);
   }
 }
 

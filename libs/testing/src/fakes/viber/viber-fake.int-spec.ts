@@ -1,7 +1,7 @@
 import axios from 'axios';
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeFakeHttp, listenFakeHttp, readBody } from '../shared/fake-http-server';
 import { waitFor } from '../../wait-for';
 import { ViberFake } from './viber-fake.server';
 
@@ -14,24 +14,20 @@ class Receiver {
 
   static async start(): Promise<Receiver> {
     const holder: { r?: Receiver } = {};
-    const server = createServer((req, res) => {
-      const r = holder.r as Receiver;
-      const file = r.files.get(req.url ?? '');
-      if (req.method === 'GET') {
-        if (!file) return void res.writeHead(404).end();
-        return void res.writeHead(200, { 'content-type': file.mime }).end(file.bytes);
-      }
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        r.received.push({ headers: req.headers, raw });
-        res.writeHead(r.answer(r.received.length, raw)).end('');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    holder.r = new Receiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const { server, baseUrl } = await listenFakeHttp(0, (req, res) => holder.r?.take(req, res));
+    holder.r = new Receiver(server, `${baseUrl}`);
     return holder.r;
+  }
+
+  private async take(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const file = this.files.get(req.url ?? '');
+    if (req.method === 'GET') {
+      if (!file) return void res.writeHead(404).end();
+      return void res.writeHead(200, { 'content-type': file.mime }).end(file.bytes);
+    }
+    const raw = (await readBody(req)).toString('utf8');
+    this.received.push({ headers: req.headers, raw });
+    res.writeHead(this.answer(this.received.length, raw)).end('');
   }
 
   get url(): string {
@@ -43,10 +39,7 @@ class Receiver {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return closeFakeHttp(this.server);
   }
 }
 

@@ -1,9 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { defaultViberRetryPolicy, ViberCallbackSender } from './viber-fake.callback-sender';
 import { customerMessage } from './viber-fake.customer';
-import { ViberFaultInjector } from './viber-fake.faults';
-import { fetchMedia, readBody } from './viber-fake.http';
+import { FaultScriptedFake } from '../shared/fault-scripted-fake';
+import { playTransportFault } from '../shared/fault-queue';
+import { closeFakeHttp, listenFakeHttp, readBody } from '../shared/fake-http-server';
+import { fetchMedia } from './viber-fake.http';
 import { toViberJson, ViberStatus, ViberStatusError } from './viber-fake.json';
 import { viberMethods } from './viber-fake.methods';
 import { ViberFakeStore, type BotState } from './viber-fake.store';
@@ -24,9 +25,8 @@ import type {
  * A faithful fake of Viber's REST Bot API and its callbacks, over real HTTP on 127.0.0.1 (see README.md next to
  * this file). One instance serves any number of bots (by auth token) and users.
  */
-export class ViberFake {
+export class ViberFake extends FaultScriptedFake<ViberFault> {
   readonly store: ViberFakeStore;
-  private readonly faults = new ViberFaultInjector();
   private readonly sender: ViberCallbackSender;
   private readonly record: ViberApiCallRecord[] = [];
   private readonly limits: { maxUnansweredPerHour: number; userDetailsPer12h: number };
@@ -37,6 +37,7 @@ export class ViberFake {
     readonly baseUrl: string,
     options: ViberFakeOptions,
   ) {
+    super();
     this.store = new ViberFakeStore(options.mediaBaseUrl ?? baseUrl);
     this.sender = new ViberCallbackSender({ ...defaultViberRetryPolicy, ...options.callbackRetry });
     this.limits = { maxUnansweredPerHour: options.maxUnansweredPerHour ?? 100, userDetailsPer12h: options.userDetailsPer12h ?? 2 };
@@ -45,20 +46,8 @@ export class ViberFake {
 
   static async start(options: ViberFakeOptions = {}): Promise<ViberFake> {
     const holder: { fake?: ViberFake } = {};
-    const server = createServer((req, res) => {
-      const fake = holder.fake;
-      if (!fake) return void res.writeHead(503).end();
-      fake.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(err instanceof Error ? err.message : 'internal error');
-      });
-    });
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    holder.fake = new ViberFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options);
+    const { server, baseUrl } = await listenFakeHttp(0, (req, res) => holder.fake?.handle(req, res));
+    holder.fake = new ViberFake(server, baseUrl, options);
     return holder.fake;
   }
 
@@ -70,10 +59,7 @@ export class ViberFake {
   async stop(): Promise<void> {
     this.sender.stop();
     await this.sender.idle();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeFakeHttp(this.server);
   }
 
   // ---- configuration ------------------------------------------------------------------------------------------
@@ -169,26 +155,6 @@ export class ViberFake {
     this.faults.add(method, { kind: 'status', status }, times);
   }
 
-  failNextHttp(method: string, status: number, times = 1): void {
-    this.faults.add(method, { kind: 'http', status }, times);
-  }
-
-  delayNext(method: string, ms: number, times = 1): void {
-    this.faults.add(method, { kind: 'delay', ms }, times);
-  }
-
-  dropNext(method: string, times = 1): void {
-    this.faults.add(method, { kind: 'drop' }, times);
-  }
-
-  inject(method: string, fault: ViberFault, times = 1): void {
-    this.faults.add(method, fault, times);
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
-  }
-
   // ---- the record ---------------------------------------------------------------------------------------------
 
   calls(method?: string): ViberApiCallRecord[] {
@@ -254,15 +220,9 @@ export class ViberFake {
     if (req.method !== 'POST') return void res.writeHead(405).end();
 
     const fault = this.faults.take(method);
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    if (fault?.kind === 'drop') {
-      entry.result = { dropped: true };
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'http') {
-      entry.result = { httpStatus: fault.status };
-      res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html><body>${fault.status}</body></html>`);
+    const ended = await playTransportFault(fault, req, res);
+    if (ended) {
+      entry.result = ended;
       return;
     }
     let result: Record<string, unknown>;

@@ -1,42 +1,4 @@
-import type { VkFault, VkRateLimitOptions } from './vk-fake.types';
-
-interface QueuedFault {
-  fault: VkFault;
-  remaining: number;
-}
-
-/** Faults a test injects for the next N calls of a method (`*` matches any method). First injected, first used. */
-export class VkFaultInjector {
-  private readonly queues = new Map<string, QueuedFault[]>();
-
-  add(method: string, fault: VkFault, times = 1): void {
-    if (!Number.isInteger(times) || times < 1) throw new Error('times must be a positive integer');
-    const queue = this.queues.get(method) ?? [];
-    queue.push({ fault, remaining: times });
-    this.queues.set(method, queue);
-  }
-
-  /** Consumes the fault for this call, if any: the method's own queue first, then `*`. */
-  take(method: string): VkFault | undefined {
-    for (const key of [method, '*']) {
-      const queue = this.queues.get(key);
-      const head = queue?.[0];
-      if (!queue || !head) continue;
-      head.remaining -= 1;
-      if (head.remaining === 0) queue.shift();
-      return head.fault;
-    }
-    return undefined;
-  }
-
-  clear(): void {
-    this.queues.clear();
-  }
-
-  pending(method: string): number {
-    return (this.queues.get(method) ?? []).reduce((n, q) => n + q.remaining, 0);
-  }
-}
+import type { VkRateLimitOptions } from './vk-fake.types';
 
 /**
  * Sliding 1-second window per token, like VK's "N requests per second" limit. Only admitted requests enter the

@@ -1,6 +1,6 @@
 import axios from 'axios';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeFakeHttp, listenFakeHttp, readBody } from '../shared/fake-http-server';
 import { waitFor } from '../../wait-for';
 import { VkFake } from './vk-fake.server';
 
@@ -12,20 +12,16 @@ class CallbackReceiver {
 
   static async start(): Promise<CallbackReceiver> {
     const holder: { r?: CallbackReceiver } = {};
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-        const r = holder.r as CallbackReceiver;
-        r.received.push({ headers: req.headers, body });
-        const { status, text } = r.answer(r.received.length, body);
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    holder.r = new CallbackReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/vk`);
+    const { server, baseUrl } = await listenFakeHttp(0, (req, res) => holder.r?.take(req, res));
+    holder.r = new CallbackReceiver(server, `${baseUrl}/vk`);
     return holder.r;
+  }
+
+  private async take(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = JSON.parse((await readBody(req)).toString('utf8')) as Record<string, unknown>;
+    this.received.push({ headers: req.headers, body });
+    const { status, text } = this.answer(this.received.length, body);
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
   }
 
   ofType(type: string): Record<string, unknown>[] {
@@ -33,10 +29,7 @@ class CallbackReceiver {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return closeFakeHttp(this.server);
   }
 }
 

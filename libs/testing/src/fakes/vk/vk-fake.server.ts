@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { defaultCallbackRetryPolicy, postRaw, VkCallbackSender } from './vk-fake.callback-sender';
 import { VkApiError } from './vk-fake.errors';
-import { VkFaultInjector, VkRateLimiter } from './vk-fake.faults';
+import { VkRateLimiter } from './vk-fake.faults';
+import { FaultScriptedFake } from '../shared/fault-scripted-fake';
+import { playTransportFault } from '../shared/fault-queue';
+import { closeFakeHttp, listenFakeHttp, readBody } from '../shared/fake-http-server';
 import { vkMethods } from './vk-fake.methods';
 import type { CommunityState } from './vk-fake.store';
 import { VkFakeStore } from './vk-fake.store';
@@ -35,9 +37,8 @@ export interface VkFakeWriteResult {
  * A faithful fake of VK API v5.199 and of the Callback API, over real HTTP on 127.0.0.1 (see README.md next to
  * this file). One instance serves any number of communities and users the test configures.
  */
-export class VkFake {
+export class VkFake extends FaultScriptedFake<VkFault> {
   readonly store: VkFakeStore;
-  private readonly faults = new VkFaultInjector();
   private readonly limiter = new VkRateLimiter();
   private readonly sender: VkCallbackSender;
   private readonly record: VkApiCallRecord[] = [];
@@ -48,6 +49,7 @@ export class VkFake {
     readonly baseUrl: string,
     options: VkFakeOptions,
   ) {
+    super();
     this.store = new VkFakeStore(baseUrl);
     this.sender = new VkCallbackSender({ ...defaultCallbackRetryPolicy, ...options.callbackRetry }, (groupId) => {
       const c = this.store.communities.get(groupId);
@@ -59,24 +61,8 @@ export class VkFake {
   /** Starts the fake on a free port of 127.0.0.1. */
   static async start(options: VkFakeOptions = {}): Promise<VkFake> {
     const holder: { fake?: VkFake } = {};
-    const server = createServer((req, res) => {
-      const fake = holder.fake;
-      if (!fake) {
-        res.writeHead(503).end();
-        return;
-      }
-      fake.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(err instanceof Error ? err.message : 'internal error');
-      });
-    });
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    holder.fake = new VkFake(server, `http://127.0.0.1:${port}`, options);
+    const { server, baseUrl } = await listenFakeHttp(0, (req, res) => holder.fake?.handle(req, res));
+    holder.fake = new VkFake(server, baseUrl, options);
     return holder.fake;
   }
 
@@ -88,10 +74,7 @@ export class VkFake {
   /** Waits for callbacks under way, then closes the server. */
   async stop(): Promise<void> {
     await this.sender.idle();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeFakeHttp(this.server);
   }
 
   // ---- configuration ------------------------------------------------------------------------------------------
@@ -228,29 +211,6 @@ export class VkFake {
     this.faults.add(method, { kind: 'error', errorCode }, times);
   }
 
-  /** The next `times` calls of `method` answer a bare HTTP status (e.g. 502). */
-  failNextHttp(method: string, status: number, times = 1): void {
-    this.faults.add(method, { kind: 'http', status }, times);
-  }
-
-  /** The next `times` calls of `method` are answered after `ms` (then normally). */
-  delayNext(method: string, ms: number, times = 1): void {
-    this.faults.add(method, { kind: 'delay', ms }, times);
-  }
-
-  /** The next `times` calls of `method` have their connection destroyed without an answer. */
-  dropNext(method: string, times = 1): void {
-    this.faults.add(method, { kind: 'drop' }, times);
-  }
-
-  inject(method: string, fault: VkFault, times = 1): void {
-    this.faults.add(method, fault, times);
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
-  }
-
   /** Turns VK's per-token limit on (e.g. `{perSecond: 20}`) or off (undefined). */
   setRateLimit(options: VkRateLimitOptions | undefined): void {
     this.limiter.configure(options);
@@ -337,15 +297,9 @@ export class VkFake {
     for (const listener of this.callListeners) listener(entry);
 
     const fault = this.faults.take(method);
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    if (fault?.kind === 'drop') {
-      entry.result = { dropped: true };
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'http') {
-      entry.result = { httpStatus: fault.status };
-      res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html><body>${fault.status}</body></html>`);
+    const ended = await playTransportFault(fault, req, res);
+    if (ended) {
+      entry.result = ended;
       return;
     }
     try {
@@ -390,15 +344,6 @@ function captchaExtras(code: number, baseUrl: string): Record<string, unknown> {
   if (code !== 14) return {};
   const sid = randomBytes(6).toString('hex');
   return { captcha_sid: sid, captcha_img: `${baseUrl}/captcha.php?sid=${sid}` };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function sendJson(res: ServerResponse, value: unknown): void {
