@@ -32,6 +32,23 @@ describe('conversation list', () => {
     expect(once.byId['c-new']).toMatchObject({ messageCount: 1, lastMessagePreview: 'Hi there', lastMessageAt: '2025-01-01T10:06:00.000Z' });
   });
 
+  it('shows a customer message stamped in whole seconds as the preview when it follows a reply of the same second', () => {
+    // Messengers stamp messages in whole seconds (VK, Telegram `date`): a customer who writes right after the
+    // operator's reply at 10:06:00.400 is stamped 10:06:00.000, yet it is the newest message of the conversation.
+    const reply = frame(2, 'ReplyRequested', { conversationId: 'c-new', replyId: 'r-1', operatorId: OPERATOR, text: 'Anything else?', attachments: [] }, '2025-01-01T10:06:00.400Z');
+    const again = frame(3, 'MessageAppended', {
+      conversationId: 'c-new',
+      messageId: 'm-2',
+      direction: 'inbound',
+      author: { kind: 'contact', id: 'contact-1' },
+      text: 'One more thing',
+      attachments: [],
+      sentAt: '2025-01-01T10:06:00.000Z',
+    });
+    const state = [opened, reply, again].reduce(applyFrameToConversations, emptyConversationList);
+    expect(state.byId['c-new']).toMatchObject({ messageCount: 2, lastMessagePreview: 'One more thing', lastMessageAt: '2025-01-01T10:06:00.400Z' });
+  });
+
   it('moves a conversation between buckets as it is accepted, closed and reopened', () => {
     let state = upsertConversation(emptyConversationList, conversation('c1'));
     state = applyFrameToConversations(state, frame(1, 'ConversationAccepted', { conversationId: 'c1', operatorId: OPERATOR, lineId: 'line-1' }));

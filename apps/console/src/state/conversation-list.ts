@@ -66,7 +66,9 @@ function withMessage(
 ): ConversationListState {
   const current = state.byId[conversationId];
   if (!current || state.countedMessageIds[messageId]) return state;
-  const isLatest = Date.parse(at) >= Date.parse(current.lastMessageAt);
+  // Messengers stamp messages in whole seconds: one stamped in the second of the last activity came after it (frames
+  // arrive in stream order), so compare seconds, not milliseconds.
+  const isLatest = Math.floor(Date.parse(at) / 1000) >= Math.floor(Date.parse(current.lastMessageAt) / 1000);
   const next: Conversation = {
     ...current,
     version: current.version + 1,
